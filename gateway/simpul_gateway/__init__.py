@@ -1,0 +1,1 @@
+"""Simpul gateway: the HTTP API in front of the services."""

@@ -1,0 +1,21 @@
+"""Dependencies of the routes, as `Annotated` aliases."""
+from typing import Annotated
+
+from fastapi import Depends, Request
+
+from ..broker import CommandSender, RpcPool
+from ..registry_cache import TtlCache
+from ..settings import Settings
+
+
+def _state(name):
+    def get(request: Request):
+        return getattr(request.app.state, name)
+    return Depends(get)
+
+
+Rpc = Annotated[RpcPool, _state("rpc")]
+Commands = Annotated[CommandSender, _state("commands")]
+RegistryCache = Annotated[TtlCache, _state("registry_cache")]
+AppSettings = Annotated[Settings, _state("settings")]
+DataKey = Annotated[bytes, _state("data_key")]

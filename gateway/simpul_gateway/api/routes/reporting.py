@@ -1,0 +1,16 @@
+"""Counts fed by the reporting service."""
+from typing import Annotated
+
+from fastapi import APIRouter, Query
+
+from ..deps import Rpc
+from ...schemas import Summary
+
+router = APIRouter(prefix="/api/v1/reporting", tags=["reporting"])
+REGION_PATTERN = r"^\d{2}(\.\d{2}(\.\d{2}(\.\d{4})?)?)?$"
+
+
+@router.get("/summary", response_model=Summary,
+            summary="Report counts of a region by status, SPM area, service type, kind and OPD")
+def summary(rpc: Rpc, region: Annotated[str, Query(pattern=REGION_PATTERN, examples=["33.25"])]):
+    return rpc.call("reporting", "summary", region)

@@ -1,0 +1,115 @@
+"""The gateway's links to the services, usable from worker threads without eventlet.
+
+`RpcPool` lends out started nameko standalone RPC proxies, one per thread at a time;
+`CommandSender` publishes contract commands with broker confirmation. Both fail within
+their timeouts instead of hanging when the broker is gone.
+"""
+import queue
+import threading
+import time
+
+from kombu import Connection
+from nameko.exceptions import RemoteError, RpcTimeout
+from nameko.standalone.rpc import ClusterRpcProxy
+
+from simpul_common import messaging
+from simpul_common.nameko_ext.publisher import make_publisher, publish_envelope
+
+
+class Unavailable(RuntimeError):
+    """The broker (or a service behind it) did not answer in time."""
+
+
+# errors of a service's storage, as they come back over RPC: the service is there, its
+# database is not; the caller should try again later
+STORAGE_OUTAGES = {"ServerSelectionTimeoutError", "AutoReconnect", "NetworkTimeout",
+                   "ConnectionFailure", "NotPrimaryError"}
+
+
+class RpcPool:
+    def __init__(self, amqp_uri: str, size: int, timeout: float):
+        self.config = {"AMQP_URI": amqp_uri}
+        self.timeout = timeout
+        self._idle: queue.LifoQueue = queue.LifoQueue()
+        self._slots = threading.BoundedSemaphore(size)
+
+    def call(self, service: str, method: str, *args, **kwargs):
+        if not self._slots.acquire(timeout=self.timeout):
+            raise Unavailable("all RPC clients are busy")
+        try:
+            proxy = self._checkout()
+            try:
+                result = getattr(getattr(proxy, service), method)(*args, **kwargs)
+            except RemoteError as exc:
+                self._idle.put(proxy)
+                if exc.exc_type in STORAGE_OUTAGES:
+                    raise Unavailable(f"{service}: storage unavailable") from exc
+                raise
+            except RpcTimeout as exc:
+                self._idle.put(proxy)  # a late reply is ignored by its correlation id
+                raise Unavailable(f"{service} did not answer within {self.timeout} s") from exc
+            except Exception as exc:
+                self._discard(proxy)
+                raise Unavailable(f"{service}: {type(exc).__name__}") from exc
+            self._idle.put(proxy)
+            return result
+        finally:
+            self._slots.release()
+
+    def _checkout(self):
+        try:
+            return self._idle.get_nowait()
+        except queue.Empty:
+            pass
+        try:
+            holder = ClusterRpcProxy(self.config, timeout=self.timeout)
+            proxy = holder.start()
+            proxy._holder = holder
+            return proxy
+        except Exception as exc:
+            raise Unavailable(f"broker unreachable: {exc}") from exc
+
+    def _discard(self, proxy):
+        try:
+            proxy._holder.stop()
+        except Exception:
+            pass
+
+    def close(self):
+        while not self._idle.empty():
+            self._discard(self._idle.get_nowait())
+
+
+class CommandSender:
+    def __init__(self, amqp_uri: str, timeout: float):
+        self.amqp_uri = amqp_uri
+        self.timeout = timeout
+        self.publisher = make_publisher(
+            amqp_uri, confirm_timeout=timeout,
+            retry_policy={"max_retries": 2, "interval_start": 0.1, "interval_step": 0.2,
+                          "interval_max": 0.5})
+        # fail fast when the broker is down (nameko's default waits ~9 s to connect)
+        self.publisher.transport_options = {"max_retries": 1, "interval_start": 0,
+                                            "interval_step": 0.2, "interval_max": 0.5}
+        self._declared = False
+
+    def send(self, envelope: dict) -> None:
+        """Returns once the broker confirmed the persistent message on its durable queue."""
+        try:
+            if not self._declared:
+                with Connection(self.amqp_uri, connect_timeout=self.timeout) as connection:
+                    messaging.declare_topology(connection)
+                self._declared = True
+            publish_envelope(self.publisher, envelope)
+        except Exception as exc:
+            raise Unavailable(f"broker did not confirm: {exc}") from exc
+
+
+def broker_reachable(amqp_uri: str, timeout: float = 2.0) -> bool:
+    started = time.monotonic()
+    try:
+        with Connection(amqp_uri, connect_timeout=timeout) as connection:
+            connection.ensure_connection(max_retries=1, timeout=timeout)
+        return time.monotonic() - started < timeout * 2
+    except Exception:
+        return False

@@ -1,0 +1,46 @@
+"""The FastAPI application: `uvicorn simpul_gateway.main:app`."""
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI, Request
+from fastapi.responses import JSONResponse
+
+from simpul_common import logs, sealing
+
+from .api.routes import health, posyandu, reporting, reports
+from .broker import CommandSender, RpcPool, Unavailable
+from .registry_cache import TtlCache
+from .settings import Settings, get_settings
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    settings = settings or get_settings()
+    logs.install(settings.LOG_LEVEL)
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI):
+        app.state.settings = settings
+        app.state.data_key = sealing.load_key(settings.SIMPUL_DATA_KEY)
+        app.state.rpc = RpcPool(settings.AMQP_URI, settings.RPC_POOL_SIZE, settings.RPC_TIMEOUT_SECONDS)
+        app.state.commands = CommandSender(settings.AMQP_URI, settings.PUBLISH_TIMEOUT_SECONDS)
+        app.state.registry_cache = TtlCache(settings.REGISTRY_CACHE_SECONDS)
+        yield
+        app.state.rpc.close()
+
+    app = FastAPI(title="Simpul API", version="0.1.0", lifespan=lifespan,
+                  description="Posyandu sebagai pintu masuk enam SPM: laporan warga dicatat, "
+                              "diteruskan ke OPD, dipantau dan dihitung.")
+    for module in (reports, posyandu, reporting, health):
+        app.include_router(module.router)
+
+    @app.exception_handler(Unavailable)
+    async def unavailable(request: Request, exc: Unavailable):
+        return JSONResponse({"detail": "layanan sementara tidak tersedia, coba lagi"},
+                            status_code=503, headers={"Retry-After": "5"})
+
+    return app
+
+
+def __getattr__(name):  # `uvicorn simpul_gateway.main:app` builds the app on first use
+    if name == "app":
+        return create_app()
+    raise AttributeError(name)

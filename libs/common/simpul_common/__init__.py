@@ -1,0 +1,1 @@
+"""Shared vocabulary and plumbing of the Simpul services."""

@@ -1,0 +1,220 @@
+"""Simpul message contracts, version 1: the one place every event and command is defined.
+
+Every message travels as a JSON envelope:
+
+    {"type": "report.routed", "version": 1, "id": "<uuid>", "occurred_at": "<ISO-8601 UTC>",
+     "data": {...the payload fields below...}}
+
+`id` is stable for the same fact: a service that re-emits an event after a redelivery emits
+it with the same id, so every consumer de-duplicates on it. Payloads carry references and
+codes only, never a citizen's personal data (NIK, phone, name, health details): those stay,
+encrypted, in intake. See docs/contracts.md for the contract as OPD integrators read it.
+"""
+from __future__ import annotations
+
+import dataclasses
+import uuid
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from typing import ClassVar, Optional
+
+CONTRACT_VERSION = 1
+EVENTS_EXCHANGE = "simpul.events"      # topic exchange; routing key = event type
+COMMANDS_EXCHANGE = "simpul.commands"  # direct exchange; routing key = command type
+OPD_EXCHANGE = "simpul.opd"            # topic exchange; routing key = "<kabupaten>.<opd>.<type>"
+DEAD_LETTER_QUEUE = "simpul.dead-letters"
+_ID_NAMESPACE = uuid.UUID("6f1c2a0e-5b1e-4c43-9d56-5e0b1a2d7c11")
+
+
+def stable_id(*parts: str) -> str:
+    """A UUID that is the same every time for the same parts (idempotent re-emission)."""
+    return str(uuid.uuid5(_ID_NAMESPACE, "|".join(parts)))
+
+
+def utc_now() -> str:
+    return datetime.now(timezone.utc).isoformat(timespec="milliseconds")
+
+
+@dataclass(frozen=True)
+class Message:
+    type: ClassVar[str]
+
+    def envelope(self, message_id: str, occurred_at: Optional[str] = None) -> dict:
+        return {
+            "type": self.type,
+            "version": CONTRACT_VERSION,
+            "id": message_id,
+            "occurred_at": occurred_at or utc_now(),
+            "data": dataclasses.asdict(self),
+        }
+
+
+# --- commands (one sender, one receiver) --------------------------------------------------
+
+@dataclass(frozen=True)
+class SubmitReport(Message):
+    """Gateway → intake. `sealed` is the AES-GCM token of {description, citizen}; only
+    intake and the gateway hold the key, so no personal data crosses the broker in clear."""
+    type: ClassVar[str] = "report.submit"
+    report_id: str
+    kind: str
+    service_type: str
+    desa_code: str
+    posyandu_id: str
+    sealed: str
+    body_hash: str
+    submitted_at: str
+    idempotency_key_hash: Optional[str] = None
+
+
+# --- events (published once, subscribed by any number of queues) -------------------------
+
+@dataclass(frozen=True)
+class ReportReceived(Message):
+    type: ClassVar[str] = "report.received"
+    report_id: str
+    kind: str
+    service_type: str
+    spm_area: str
+    desa_code: str
+    posyandu_id: str
+    received_at: str
+
+
+@dataclass(frozen=True)
+class ReportRouted(Message):
+    type: ClassVar[str] = "report.routed"
+    report_id: str
+    kind: str
+    service_type: str
+    spm_area: str
+    desa_code: str
+    posyandu_id: str
+    opd_code: str
+    opd_name: str
+    rule_id: str
+    due_at: str
+    routed_at: str
+    unit_code: Optional[str] = None   # field unit of the OPD, e.g. the kecamatan's Puskesmas
+
+
+@dataclass(frozen=True)
+class ReportUnroutable(Message):
+    """No routing rule covers this service type in this region: the TPH triages it."""
+    type: ClassVar[str] = "report.unroutable"
+    report_id: str
+    kind: str
+    service_type: str
+    spm_area: str
+    desa_code: str
+    posyandu_id: str
+    reason: str
+    tph_region: str
+    routed_at: str
+
+
+@dataclass(frozen=True)
+class NotificationDelivered(Message):
+    type: ClassVar[str] = "notification.delivered"
+    notification_id: str
+    report_id: str
+    opd_code: str
+    channel: str
+    destination: str
+    cause: str
+    delivered_at: str
+
+
+@dataclass(frozen=True)
+class RegistryChanged(Message):
+    """Master data changed; caches of `entity` (for `region`, if given) must refresh."""
+    type: ClassVar[str] = "registry.changed"
+    entity: str
+    region: str
+    changed_at: str
+
+
+MESSAGES: dict[str, type[Message]] = {
+    cls.type: cls
+    for cls in (SubmitReport, ReportReceived, ReportRouted, ReportUnroutable,
+                NotificationDelivered, RegistryChanged)
+}
+COMMANDS = frozenset({SubmitReport.type})
+
+
+class ContractError(ValueError):
+    """A message that does not follow the contract (unknown type, version or fields)."""
+
+
+@dataclass(frozen=True)
+class Received:
+    """A decoded envelope: the message plus its id and time."""
+    id: str
+    occurred_at: str
+    message: Message
+
+
+def decode(envelope: dict) -> Received:
+    if not isinstance(envelope, dict):
+        raise ContractError("envelope is not a JSON object")
+    cls = MESSAGES.get(envelope.get("type"))
+    if cls is None:
+        raise ContractError(f"unknown message type {envelope.get('type')!r}")
+    if envelope.get("version") != CONTRACT_VERSION:
+        raise ContractError(f"unsupported version {envelope.get('version')!r} of {cls.type}")
+    data = envelope.get("data")
+    names = {f.name for f in dataclasses.fields(cls)}
+    if not isinstance(data, dict) or not names.issuperset(data):
+        raise ContractError(f"{cls.type}: unexpected fields {sorted(set(data or ()) - names)}")
+    try:
+        message = cls(**data)
+    except TypeError as exc:
+        raise ContractError(f"{cls.type}: {exc}") from None
+    return Received(id=str(envelope.get("id")), occurred_at=str(envelope.get("occurred_at")),
+                    message=message)
+
+
+# --- topology: which durable queue receives which messages ---------------------------------
+# Declared by every process before it publishes or consumes, so no message is ever
+# published to an exchange with nobody bound to it.
+
+QUEUES: dict[str, tuple[str, ...]] = {
+    "intake.submissions": (SubmitReport.type,),
+    "intake.tracking": (ReportRouted.type, ReportUnroutable.type, NotificationDelivered.type),
+    "routing.reports": (ReportReceived.type,),
+    "notification.cases": (ReportRouted.type,),
+    "reporting.facts": (ReportReceived.type, ReportRouted.type, ReportUnroutable.type),
+}
+
+
+def opd_queue_name(opd_code: str) -> str:
+    """`33.25/dinkes` → `simpul.opd.33.25.dinkes`, the OPD's own durable queue."""
+    return "simpul.opd." + opd_code.replace("/", ".")
+
+
+def opd_routing_key(opd_code: str, message_type: str) -> str:
+    return opd_code.replace("/", ".") + "." + message_type
+
+
+# --- what an OPD system receives on its own queue (external contract, see docs/contracts.md)
+
+OPD_CONTRACT = "simpul.opd/1"
+
+
+def opd_case_notice(event: ReportRouted, notification_id: str, case_url: str, sent_at: str) -> dict:
+    """`case.routed` notice for the OPD's queue. `notification_id` is stable: a receiver that
+    sees it twice has already handled it."""
+    return {
+        "contract": OPD_CONTRACT,
+        "type": "case.routed",
+        "notification_id": notification_id,
+        "sent_at": sent_at,
+        "case": {
+            "report_id": event.report_id, "kind": event.kind,
+            "service_type": event.service_type, "spm_area": event.spm_area,
+            "desa_code": event.desa_code, "posyandu_id": event.posyandu_id,
+            "opd_code": event.opd_code, "unit_code": event.unit_code,
+            "due_at": event.due_at, "routed_at": event.routed_at,
+            "url": case_url,
+        },
+    }

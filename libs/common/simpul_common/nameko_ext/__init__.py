@@ -1,0 +1,9 @@
+"""nameko adapters shared by every Simpul service: storage, publishing and consuming.
+
+Only service modules import this package; domains and use cases never see nameko.
+"""
+from .consumer import consume
+from .publisher import Publish
+from .storage import MongoDatabase
+
+__all__ = ["MongoDatabase", "Publish", "consume"]

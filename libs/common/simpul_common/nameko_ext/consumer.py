@@ -1,0 +1,93 @@
+"""`@consume(queue)`: a nameko entrypoint for one of the contract queues, with bounded retries.
+
+The message is acknowledged only when the handler has returned (its effect persisted), or
+when the failure has been safely republished: to the next retry queue, or after the last
+retry to the dead-letter queue with the error. Storage and broker outages are retried on
+the longest delay without using up attempts, since the message is not at fault.
+"""
+import logging
+
+from kombu import Connection
+from nameko.constants import AMQP_URI_CONFIG_KEY
+from nameko.messaging import Consumer
+from pymongo.errors import ConnectionFailure
+
+from .. import contracts, messaging
+from .publisher import make_publisher
+
+log = logging.getLogger(__name__)
+TRANSIENT_ERRORS = (ConnectionFailure, ConnectionError, TimeoutError)
+
+
+def next_step(attempt: int, error: BaseException) -> tuple[str, int]:
+    """Where a message goes after failing its `attempt`-th try: ("retry", step) or ("dead", 0)."""
+    last = len(messaging.RETRY_DELAYS_MS)
+    if isinstance(error, TRANSIENT_ERRORS):
+        return "retry", min(attempt, last)
+    if attempt <= last:
+        return "retry", attempt
+    return "dead", 0
+
+
+class ContractConsumer(Consumer):
+
+    def __init__(self, queue_name, **kwargs):
+        if queue_name not in contracts.QUEUES:
+            raise ValueError(f"{queue_name!r} is not a queue of the contracts")
+        self.queue_name = queue_name
+        super().__init__(messaging.work_queue(queue_name), requeue_on_error=False, **kwargs)
+
+    def setup(self):
+        self.publisher = make_publisher(self.container.config[AMQP_URI_CONFIG_KEY])
+        with Connection(self.container.config[AMQP_URI_CONFIG_KEY]) as connection:
+            messaging.declare_topology(connection)
+        super().setup()
+
+    def handle_message(self, body, message):
+        try:
+            received = contracts.decode(body)
+        except contracts.ContractError as exc:
+            self._dead_letter(message, body, exc, attempt=0)
+            self.queue_consumer.ack_message(message)
+            return
+        super().handle_message(received, message)
+
+    def handle_message_processed(self, message, result=None, exc_info=None):
+        if exc_info is None:
+            self.queue_consumer.ack_message(message)
+            return
+        try:
+            self._reroute_failure(message, exc_info[1])
+        except Exception:
+            log.exception("cannot park failed message %s; returning it to %s",
+                          message.properties.get("message_id"), self.queue_name)
+            self.queue_consumer.requeue_message(message)
+            return
+        self.queue_consumer.ack_message(message)
+
+    def _reroute_failure(self, message, error):
+        attempt = int((message.headers or {}).get(messaging.ATTEMPT_HEADER, 0)) + 1
+        where, step = next_step(attempt, error)
+        if where == "dead":
+            self._dead_letter(message, message.payload, error, attempt)
+            return
+        log.warning("%s failed on %s (attempt %d: %s); retrying after step %d",
+                    message.properties.get("message_id"), self.queue_name, attempt,
+                    type(error).__name__, step)
+        self.publisher.publish(
+            message.payload, exchange="", routing_key=messaging.retry_queue_name(self.queue_name, step),
+            message_id=message.properties.get("message_id"),
+            headers={**(message.headers or {}), messaging.ATTEMPT_HEADER: attempt})
+
+    def _dead_letter(self, message, body, error, attempt):
+        log.error("%s dead-lettered from %s after %d attempts: %s",
+                  message.properties.get("message_id"), self.queue_name, attempt, error)
+        self.publisher.publish(
+            body, exchange="", routing_key=contracts.DEAD_LETTER_QUEUE,
+            message_id=message.properties.get("message_id"),
+            headers={**(message.headers or {}), messaging.ATTEMPT_HEADER: attempt,
+                     messaging.QUEUE_HEADER: self.queue_name,
+                     messaging.ERROR_HEADER: f"{type(error).__name__}: {error}"[:500]})
+
+
+consume = ContractConsumer.decorator

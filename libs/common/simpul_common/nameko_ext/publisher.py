@@ -1,0 +1,35 @@
+"""Publishing contract messages: persistent, confirmed by the broker and mandatory, so a
+message the broker cannot route raises instead of vanishing."""
+from kombu import Connection
+from nameko.amqp.publish import Publisher
+from nameko.constants import AMQP_URI_CONFIG_KEY
+from nameko.extensions import DependencyProvider
+
+from .. import messaging
+
+PERSISTENT = 2
+
+
+def make_publisher(amqp_uri: str, **options) -> Publisher:
+    return Publisher(amqp_uri, use_confirms=True, mandatory=True, delivery_mode=PERSISTENT,
+                     serializer="json", **options)
+
+
+def publish_envelope(publisher: Publisher, envelope: dict) -> None:
+    publisher.publish(envelope, exchange=messaging.exchange_for(envelope["type"]),
+                      routing_key=envelope["type"], message_id=envelope["id"])
+
+
+class Publish(DependencyProvider):
+    """Gives the worker `publish(envelope)`; declares the whole topology at start."""
+
+    def setup(self):
+        self.amqp_uri = self.container.config[AMQP_URI_CONFIG_KEY]
+        self.publisher = make_publisher(self.amqp_uri)
+
+    def start(self):
+        with Connection(self.amqp_uri) as connection:
+            messaging.declare_topology(connection)
+
+    def get_dependency(self, worker_ctx):
+        return lambda envelope: publish_envelope(self.publisher, envelope)

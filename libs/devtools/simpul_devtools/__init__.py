@@ -1,0 +1,1 @@
+"""Tools to run and test Simpul on one machine (not used in production)."""

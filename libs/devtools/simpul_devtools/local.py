@@ -1,0 +1,219 @@
+"""Run the whole of Simpul on one machine: `python -m simpul_devtools.local run`.
+
+Starts SecantusDB (unless MONGO_URI is given), makes sure RabbitMQ answers, declares the
+broker topology, loads the demo master data, then starts each service and the gateway as a
+process of its own. Ctrl-C (or SIGTERM) stops everything, gateway first, storage last.
+The end-to-end tests use the same `LocalSystem`, so what they test is what `make run` runs.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import urlparse
+
+ROOT = Path(__file__).resolve().parents[3]
+SERVICES = ("registry", "intake", "routing", "notification", "reporting")
+BIN = Path(sys.executable).parent
+
+
+def say(text: str) -> None:
+    print(f"[simpul] {text}", flush=True)
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def port_open(host: str, port: int) -> bool:
+    with socket.socket() as s:
+        s.settimeout(0.5)
+        return s.connect_ex((host, port)) == 0
+
+
+def wait_for(check, what: str, seconds: float, procs=()) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        dead = [name for name, proc in procs if proc.poll() is not None]
+        if dead:
+            raise RuntimeError(f"{what}: {', '.join(dead)} exited during start-up")
+        try:
+            if check():
+                return
+        except Exception:
+            pass
+        time.sleep(0.2)
+    raise RuntimeError(f"{what}: not ready after {seconds:.0f} s")
+
+
+def ensure_broker(amqp_uri: str) -> None:
+    url = urlparse(amqp_uri.replace("pyamqp://", "amqp://"))
+    host, port = url.hostname or "127.0.0.1", url.port or 5672
+    if port_open(host, port):
+        return
+    if host in ("127.0.0.1", "localhost") and shutil.which("rabbitmq-server"):
+        say("RabbitMQ tidak menjawab; menjalankan `rabbitmq-server -detached` ...")
+        subprocess.run(["rabbitmq-server", "-detached"], check=False)
+        wait_for(lambda: port_open(host, port), "RabbitMQ", 60)
+        return
+    raise SystemExit(
+        f"RabbitMQ is not reachable at {host}:{port}. Start it (Debian: `apt-get install "
+        "rabbitmq-server && rabbitmq-server -detached`) or set AMQP_URI to a running broker.")
+
+
+@dataclass
+class LocalSystem:
+    """Every process of Simpul, started in order and stopped in reverse."""
+    workdir: Path
+    amqp_uri: str = "pyamqp://guest:guest@127.0.0.1:5672//"
+    mongo_uri: str | None = None
+    gateway_port: int = 8000
+    replicas: dict[str, int] = field(default_factory=dict)
+    db_prefix: str = "simpul"
+    data_key: str | None = None
+    quiet: bool = False
+    storage_port: int = 27027       # 0: any free port
+    procs: list[tuple[str, subprocess.Popen]] = field(default_factory=list)
+
+    @property
+    def gateway_url(self) -> str:
+        return f"http://127.0.0.1:{self.gateway_port}"
+
+    def env(self) -> dict:
+        env = dict(os.environ, AMQP_URI=self.amqp_uri, SIMPUL_DATA_KEY=self.data_key,
+                   GATEWAY_PUBLIC_URL=self.gateway_url, PYTHONUNBUFFERED="1",
+                   PYTHONWARNINGS="ignore::DeprecationWarning,ignore::UserWarning")
+        if self.mongo_uri:
+            env["MONGO_URI"] = self.mongo_uri
+        for name in SERVICES:
+            env[f"{name.upper()}_DB"] = f"{self.db_prefix}_{name}"
+        return env
+
+    def _spawn(self, name: str, argv: list[str], log_name: str | None = None) -> subprocess.Popen:
+        out = None
+        if self.quiet:
+            out = open(self.workdir / "logs" / f"{log_name or name}.log", "ab")
+        proc = subprocess.Popen(argv, cwd=ROOT, env=self.env(), stdout=out, stderr=subprocess.STDOUT,
+                                start_new_session=True)
+        self.procs.append((name, proc))
+        return proc
+
+    def start(self) -> "LocalSystem":
+        (self.workdir / "logs").mkdir(parents=True, exist_ok=True)
+        if self.data_key is None:
+            self.data_key = load_or_create_key(self.workdir / "simpul.env")
+        ensure_broker(self.amqp_uri)
+        if self.mongo_uri is None:
+            self.start_storage()
+        from simpul_devtools.bootstrap import declare_and_seed
+        declare_and_seed(self.amqp_uri, self.mongo_uri, f"{self.db_prefix}_registry", say=say)
+        for name in SERVICES:
+            for replica in range(self.replicas.get(name, 1)):
+                self._spawn(name, [str(BIN / "nameko"), "run", "--config",
+                                   f"services/{name}/config.yml", f"simpul_{name}.service"],
+                            log_name=f"{name}-{replica + 1}")
+        self._spawn("gateway", [sys.executable, "-m", "uvicorn", "simpul_gateway.main:app",
+                                          "--host", "127.0.0.1", "--port", str(self.gateway_port),
+                                          "--no-access-log"])
+        wait_for(self.healthy, "Simpul (all services and the gateway)", 90, self.procs)
+        return self
+
+    def start_storage(self) -> None:
+        port = self.storage_port or free_port()
+        if port_open("127.0.0.1", port):
+            raise SystemExit(f"port {port} is taken: stop what runs there or set MONGO_URI")
+        data = self.workdir / "secantus"
+        data.mkdir(parents=True, exist_ok=True)
+        say(f"menjalankan SecantusDB di 127.0.0.1:{port} (data: {data})")
+        proc = self._spawn("storage", [sys.executable, "-m", "secantus", "--host", "127.0.0.1",
+                                       "--port", str(port), "--storage-path", str(data),
+                                       "--sync-on-commit", "--log-level", "WARNING"])
+        self.mongo_uri = f"mongodb://127.0.0.1:{port}/?retryWrites=false"
+        wait_for(lambda: port_open("127.0.0.1", port), "SecantusDB", 60, [("storage", proc)])
+
+    def healthy(self) -> bool:
+        with urllib.request.urlopen(self.gateway_url + "/healthz", timeout=10) as response:
+            return json.load(response)["status"] == "ok"
+
+    def stop(self) -> None:
+        for name, proc in reversed(self.procs):
+            if proc.poll() is None:
+                os.killpg(proc.pid, signal.SIGTERM)
+        for name, proc in reversed(self.procs):
+            try:
+                proc.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                os.killpg(proc.pid, signal.SIGKILL)
+                proc.wait()
+        self.procs.clear()
+
+
+def load_or_create_key(path: Path) -> str:
+    """Demo mode keeps one data key per checkout, so sealed reports stay readable."""
+    from simpul_common.sealing import new_key
+    if "SIMPUL_DATA_KEY" in os.environ:
+        return os.environ["SIMPUL_DATA_KEY"]
+    if path.exists():
+        for line in path.read_text().splitlines():
+            if line.startswith("SIMPUL_DATA_KEY="):
+                return line.split("=", 1)[1]
+    key = new_key()
+    path.write_text(f"SIMPUL_DATA_KEY={key}\n")
+    path.chmod(0o600)
+    return key
+
+
+def parse_replicas(values: list[str]) -> dict[str, int]:
+    replicas = {}
+    for value in values:
+        name, _, count = value.partition("=")
+        if name not in SERVICES or not count.isdigit() or int(count) < 1:
+            raise SystemExit(f"--replicas takes SERVICE=N with SERVICE one of {', '.join(SERVICES)}")
+        replicas[name] = int(count)
+    return replicas
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(prog="simpul-local", description=__doc__.splitlines()[0])
+    parser.add_argument("command", choices=["run"])
+    parser.add_argument("--replicas", nargs="*", default=[], metavar="SERVICE=N")
+    args = parser.parse_args(argv)
+    system = LocalSystem(
+        workdir=ROOT / "var",
+        amqp_uri=os.environ.get("AMQP_URI", "pyamqp://guest:guest@127.0.0.1:5672//"),
+        mongo_uri=os.environ.get("MONGO_URI"),
+        gateway_port=int(os.environ.get("GATEWAY_PORT", "8000")),
+        replicas=parse_replicas(args.replicas),
+    )
+    signal.signal(signal.SIGTERM, lambda *_: (_ for _ in ()).throw(KeyboardInterrupt()))
+    try:
+        system.start()
+        say(f"Simpul berjalan: API {system.gateway_url}  (dokumentasi: {system.gateway_url}/docs)")
+        say("Contoh: curl -s " + system.gateway_url + "/api/v1/reporting/summary?region=33.25")
+        say("Tekan Ctrl-C untuk berhenti.")
+        while all(proc.poll() is None for _, proc in system.procs):
+            time.sleep(0.5)
+        dead = [name for name, proc in system.procs if proc.poll() is not None]
+        say(f"proses berhenti tak terduga: {', '.join(dead)}; menghentikan semuanya")
+        return 1
+    except KeyboardInterrupt:
+        say("menghentikan Simpul ...")
+        return 0
+    finally:
+        system.stop()
+        say("semua proses sudah berhenti.")
+
+
+if __name__ == "__main__":
+    sys.exit(main())

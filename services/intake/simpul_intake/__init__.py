@@ -1,0 +1,1 @@
+"""Simpul intake: stores every report a kader records and announces it."""

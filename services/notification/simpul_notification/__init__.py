@@ -1,0 +1,1 @@
+"""Simpul notification: delivers routed cases to each OPD's own channels and records every delivery."""
