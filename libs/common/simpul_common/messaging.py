@@ -4,11 +4,16 @@ A failed message is republished to `<queue>.retry.<n>`, a queue without consumer
 TTL dead-letters it back to `<queue>` after a delay; after the last step it goes to
 `simpul.dead-letters` with the error, where an operator can inspect and replay it.
 """
+import os
+
 from kombu import Connection, Exchange, Queue, binding
 
 from . import contracts
 
-RETRY_DELAYS_MS = (1_000, 5_000, 30_000)
+# Delays of the retry ladder. They are queue arguments: every process on one vhost must use
+# the same values (tests use a vhost of their own with short delays).
+RETRY_DELAYS_MS = tuple(int(ms) for ms in
+                        os.environ.get("SIMPUL_RETRY_DELAYS_MS", "1000,5000,30000").split(","))
 ATTEMPT_HEADER = "x-simpul-attempt"
 QUEUE_HEADER = "x-simpul-queue"
 ERROR_HEADER = "x-simpul-error"

@@ -1,0 +1,34 @@
+"""Run a service class in a real nameko container against the test broker and storage."""
+import pytest
+from nameko.containers import ServiceContainer
+from nameko.standalone.rpc import ClusterRpcProxy
+
+
+@pytest.fixture
+def service_config(amqp_uri, mongo_uri, data_key):
+    def config(db_name, **extra):
+        return {"AMQP_URI": amqp_uri, "MONGO_URI": mongo_uri, "MONGO_DB": db_name,
+                "SIMPUL_DATA_KEY": data_key, "GATEWAY_PUBLIC_URL": "http://gateway.test",
+                "max_workers": 4, "ROUTING_TABLE_TTL_SECONDS": 0.5, **extra}
+    return config
+
+
+@pytest.fixture
+def run_service():
+    containers = []
+
+    def start(service_cls, config):
+        container = ServiceContainer(service_cls, config)
+        container.start()
+        containers.append(container)
+        return container
+
+    yield start
+    for container in reversed(containers):
+        container.stop()
+
+
+@pytest.fixture
+def rpc(amqp_uri):
+    with ClusterRpcProxy({"AMQP_URI": amqp_uri}, timeout=10) as proxy:
+        yield proxy

@@ -1,0 +1,107 @@
+"""Intake in a nameko container: stores submissions once, announces them, tracks them."""
+import json
+
+import pytest
+from pymongo import MongoClient
+
+from simpul_common import contracts, messaging, sealing
+from simpul_devtools.pytest_fixtures import wait_until
+from simpul_intake.service import IntakeService
+
+NIK = "3325014501900003"
+
+
+@pytest.fixture
+def intake(run_service, service_config, mongo_uri, db_names, broker):
+    run_service(IntakeService, service_config(db_names["intake"]))
+    return MongoClient(mongo_uri)[db_names["intake"]]
+
+
+def submission(data_key, report_id="11111111-2222-4333-8444-555555555555", body_hash="h1"):
+    key = sealing.load_key(data_key)
+    sealed = sealing.seal(key, {"description": "Balita belum imunisasi",
+                                "citizen": {"nik": NIK, "phone": "+6281234567890"}}, report_id)
+    cmd = contracts.SubmitReport(
+        report_id=report_id, kind="service_need", service_type="kesehatan.balita",
+        desa_code="33.25.01.2001", posyandu_id="P332501200101", sealed=sealed,
+        body_hash=body_hash, submitted_at=contracts.utc_now())
+    return cmd.envelope(contracts.stable_id(report_id, cmd.type))
+
+
+def test_stores_a_submission_sealed_and_announces_it(intake, broker, data_key, rpc):
+    probe = broker.probe(contracts.ReportReceived.type)
+    envelope = submission(data_key)
+    broker.publish(envelope)
+
+    received = wait_until(lambda: probe.of_type("report.received"), what="report.received")
+    assert received[0]["data"]["report_id"] == envelope["data"]["report_id"]
+    assert received[0]["data"]["spm_area"] == "kesehatan"
+    stored = intake.reports.find_one({"_id": envelope["data"]["report_id"]})
+    assert stored["status"] == "received"
+    raw = json.dumps(stored, default=str) + json.dumps(received)
+    assert NIK not in raw and "Balita belum" not in raw and "81234567890" not in raw
+
+    shown = rpc.intake.get_report(envelope["data"]["report_id"])
+    assert shown["description"] == "Balita belum imunisasi"
+    assert shown["citizen"]["nik"] != NIK and shown["citizen"]["nik"].startswith("3325")
+
+
+def test_a_redelivered_submission_is_stored_once_and_announced_with_the_same_id(intake, broker, data_key):
+    probe = broker.probe(contracts.ReportReceived.type)
+    envelope = submission(data_key)
+    broker.publish(envelope)
+    broker.publish(envelope)
+    broker.publish(submission(data_key, body_hash="different"))
+
+    events = wait_until(lambda: len(probe.of_type("report.received")) >= 3 and probe.seen,
+                        what="three announcements")
+    assert len({e["id"] for e in events}) == 1
+    assert intake.reports.count_documents({}) == 1
+    assert intake.reports.find_one()["body_hash"] == "h1", "the first submission wins"
+
+
+def test_tracks_routing_and_delivery_once(intake, broker, data_key, rpc):
+    envelope = submission(data_key)
+    report_id = envelope["data"]["report_id"]
+    broker.publish(envelope)
+    wait_until(lambda: intake.reports.find_one({"_id": report_id}), what="stored")
+    routed = contracts.ReportRouted(
+        report_id=report_id, kind="service_need", service_type="kesehatan.balita",
+        spm_area="kesehatan", desa_code="33.25.01.2001", posyandu_id="P332501200101",
+        opd_code="33.25/dinkes", opd_name="Dinas Kesehatan Kabupaten Batang", rule_id="r1",
+        due_at="2026-12-01T16:59:59+00:00", routed_at=contracts.utc_now())
+    routed_envelope = routed.envelope(contracts.stable_id(report_id, routed.type))
+    broker.publish(routed_envelope)
+    broker.publish(routed_envelope)
+
+    report = wait_until(lambda: (r := rpc.intake.get_report(report_id))["status"] == "routed" and r,
+                        what="routed")
+    assert report["assigned_opd"] == {"code": "33.25/dinkes",
+                                      "name": "Dinas Kesehatan Kabupaten Batang"}
+    wait_until(lambda: intake.reports.count_documents({}) == 1)
+    history = intake.reports.find_one({"_id": report_id})["history"]
+    assert [h["type"] for h in history].count("report.routed") == 1
+
+
+def test_a_message_that_keeps_failing_ends_in_the_dead_letter_queue(intake, broker):
+    routed = contracts.ReportRouted(
+        report_id="00000000-0000-4000-8000-000000000000", kind="complaint",
+        service_type="sosial.anak_terlantar", spm_area="sosial", desa_code="21.71.01.1002",
+        posyandu_id="P217101100101", opd_code="21.71/dinsos", opd_name="Dinas Sosial",
+        rule_id="r", due_at="2026-12-01T16:59:59+00:00", routed_at=contracts.utc_now())
+    broker.publish(routed.envelope("poison-1"))
+
+    dead = wait_until(lambda: broker.read(contracts.DEAD_LETTER_QUEUE), seconds=15,
+                      what="dead letter")
+    headers = dead[0].headers
+    assert headers[messaging.QUEUE_HEADER] == "intake.tracking"
+    assert headers[messaging.ATTEMPT_HEADER] == len(messaging.RETRY_DELAYS_MS) + 1
+    assert "ReportNotFound" in headers[messaging.ERROR_HEADER]
+    assert dead[0].payload["id"] == "poison-1"
+
+
+def test_a_message_outside_the_contract_is_dead_lettered_at_once(intake, broker):
+    broker.publish({"type": "report.submit", "version": 99, "id": "bad-1", "data": {}})
+    dead = wait_until(lambda: broker.read(contracts.DEAD_LETTER_QUEUE), what="dead letter")
+    assert "unsupported version" in dead[0].headers[messaging.ERROR_HEADER]
+    assert dead[0].headers[messaging.ATTEMPT_HEADER] == 0

@@ -1,0 +1,56 @@
+"""The registry in a nameko container on the real broker and SecantusDB."""
+import pytest
+from pymongo import MongoClient
+
+from simpul_registry.repository import RegistryRepository, prepare
+from simpul_registry.seed import seed_demo
+from simpul_registry.service import RegistryService
+
+
+@pytest.fixture
+def registry(run_service, service_config, mongo_uri, db_names, broker):
+    db = MongoClient(mongo_uri)[db_names["registry"]]
+    prepare(db)
+    seed_demo(RegistryRepository(db), say=lambda _: None)
+    run_service(RegistryService, service_config(db_names["registry"]))
+    return db
+
+
+def test_lists_the_posyandu_of_a_desa(registry, rpc):
+    items = rpc.registry.list_posyandu("33.25.01.2001")
+    assert items, "every demo desa has Posyandu"
+    assert {p["desa_code"] for p in items} == {"33.25.01.2001"}
+    assert all(p["id"] and p["name"].startswith("Posyandu ") for p in items)
+
+
+def test_answers_posyandu_and_regions_by_code(registry, rpc):
+    first = rpc.registry.list_posyandu("21.71.01.1002")[0]
+    assert rpc.registry.get_posyandu(first["id"])["desa_code"] == "21.71.01.1002"
+    assert rpc.registry.get_region("33.25")["name"] == "Kabupaten Batang"
+    assert rpc.registry.get_region("33.25.01.2001")["level"] == "desa"
+    assert rpc.registry.get_region("99.99") is None
+    assert rpc.registry.get_region("not-a-code") is None
+    assert rpc.registry.list_posyandu("33.25") == []
+
+
+def test_demo_posyandu_counts_match_the_real_figures(registry):
+    assert registry.posyandu.count_documents({"kabupaten_code": "21.71"}) == 574
+    assert registry.posyandu.count_documents({"kabupaten_code": "21.71", "ilp": True}) == 428
+    assert registry.posyandu.count_documents({"kabupaten_code": "33.25"}) == 1236
+    kecamatan = {r["_id"] for r in registry.regions.find({"level": "kecamatan"})}
+    with_posyandu = set(registry.posyandu.distinct("kecamatan_code"))
+    assert kecamatan == with_posyandu
+
+
+def test_routing_table_has_the_opd_and_norms_of_the_kabupaten(registry, rpc):
+    table = rpc.registry.routing_table("21.71")
+    assert set(table["opds"]) == {f"21.71/{c}" for c in (
+        "disdik", "dinkes", "dpupr", "disperkim", "satpolpp", "bpbd", "damkar", "dinsos")}
+    assert all(rule["kabupaten_code"] == "21.71" for rule in table["rules"])
+    assert len(table["norms"]) == 29
+
+
+def test_seeding_twice_changes_nothing(registry):
+    before = registry.posyandu.count_documents({})
+    seed_demo(RegistryRepository(registry), say=lambda _: None)
+    assert registry.posyandu.count_documents({}) == before

@@ -1,0 +1,181 @@
+"""Static checks of the production deployment files in deploy/ (no container engine needed)."""
+import json
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+
+ROOT = Path(__file__).resolve().parents[2]
+DEPLOY = ROOT / "deploy"
+COMPOSE_FILE = DEPLOY / "docker-compose.yml"
+DOCKERFILE = DEPLOY / "Dockerfile"
+ENV_EXAMPLE = DEPLOY / ".env.example"
+
+SERVICES = ("registry", "intake", "routing", "notification", "reporting")
+APPS = SERVICES + ("gateway",)
+
+
+@pytest.fixture(scope="module")
+def compose() -> dict:
+    return yaml.safe_load(COMPOSE_FILE.read_text())
+
+
+@pytest.fixture(scope="module")
+def dockerfile() -> str:
+    return DOCKERFILE.read_text()
+
+
+def _without_comments(text: str) -> str:
+    return "\n".join(line for line in text.splitlines() if not line.lstrip().startswith("#"))
+
+
+def _environment(service: dict) -> dict:
+    env = service.get("environment") or {}
+    if isinstance(env, list):
+        env = dict(item.split("=", 1) if "=" in item else (item, "") for item in env)
+    return {key: "" if value is None else str(value) for key, value in env.items()}
+
+
+def _depends_on(service: dict) -> dict:
+    deps = service.get("depends_on") or {}
+    if isinstance(deps, list):  # short form: only "started"
+        return {name: {"condition": "service_started"} for name in deps}
+    return deps
+
+
+@pytest.mark.parametrize("name", APPS)
+def test_every_app_is_built_from_the_deploy_dockerfile(compose, name):
+    service = compose["services"].get(name)
+    assert service is not None, f"no compose service {name!r}"
+    build = service.get("build")
+    assert isinstance(build, dict), f"{name} has no build section"
+    assert build.get("dockerfile") == "deploy/Dockerfile"
+    assert (COMPOSE_FILE.parent / build.get("context", ".")).resolve() == ROOT
+
+
+def test_no_service_sets_a_container_name(compose):
+    named = [name for name, service in compose["services"].items() if "container_name" in service]
+    assert named == []
+
+
+def test_only_the_gateway_publishes_a_host_port(compose):
+    """Anything with a fixed host port cannot be scaled with `--scale`."""
+    publishing = sorted(name for name, service in compose["services"].items() if service.get("ports"))
+    assert publishing == ["gateway"]
+
+
+@pytest.mark.parametrize("name", APPS)
+def test_every_app_waits_for_healthy_broker_and_storage_or_has_a_healthcheck(compose, name):
+    service = compose["services"][name]
+    deps = _depends_on(service)
+    waits = all(deps.get(dep, {}).get("condition") == "service_healthy" for dep in ("rabbitmq", "mongo"))
+    assert waits or "healthcheck" in service, name
+
+
+@pytest.mark.parametrize("name", APPS)
+def test_every_app_restarts_and_takes_its_command_from_compose(compose, name):
+    service = compose["services"][name]
+    assert service.get("restart") == "unless-stopped"
+    command = service.get("command")
+    assert command, f"{name} relies on the image's default command, which only fails"
+    if name in SERVICES:
+        assert command == ["nameko", "run", "--config", f"services/{name}/config.yml",
+                           f"simpul_{name}.service"]
+
+
+def test_infrastructure_has_healthchecks(compose):
+    services = compose["services"]
+    assert "rabbitmq-diagnostics" in services["rabbitmq"]["healthcheck"]["test"]
+    assert "mongosh" in services["mongo"]["healthcheck"]["test"]
+    assert any("/healthz" in part for part in services["gateway"]["healthcheck"]["test"])
+
+
+def test_mongo_runs_a_replica_set_with_auth_and_is_initiated_once(compose):
+    services = compose["services"]
+    mongo = services["mongo"]
+    script = " ".join(mongo["command"])
+    assert "--replSet rs0" in script and "--keyFile" in script
+    assert "MONGO_INITDB_ROOT_USERNAME" in _environment(mongo)
+    init = services["mongo-init"]
+    assert init.get("restart") == "no"
+    assert "rs.initiate" in " ".join(init["command"])
+    for name in APPS:
+        deps = _depends_on(services[name])
+        assert deps["mongo-init"]["condition"] == "service_completed_successfully", name
+
+
+@pytest.mark.parametrize("name", APPS)
+def test_apps_use_an_authenticated_replica_set_uri(compose, name):
+    uri = _environment(compose["services"][name])["MONGO_URI"]
+    assert "replicaSet=rs0" in uri
+    assert "@mongo:27017" in uri
+    assert "retryWrites=false" not in uri
+
+
+def test_no_environment_value_mentions_guest(compose):
+    for name, service in compose["services"].items():
+        for key, value in _environment(service).items():
+            assert "guest" not in value.lower(), f"{name}.{key} = {value!r}"
+    for line in ENV_EXAMPLE.read_text().splitlines():
+        if line.strip() and not line.lstrip().startswith("#"):
+            assert "guest" not in line.split("=", 1)[1].lower(), line
+
+
+def test_secrets_are_required_not_defaulted(compose):
+    raw = _without_comments(COMPOSE_FILE.read_text())
+    for secret in ("SIMPUL_DATA_KEY", "RABBITMQ_PASSWORD", "MONGO_ROOT_PASSWORD",
+                   "MONGO_APP_PASSWORD", "MONGO_REPLICA_KEY"):
+        uses = re.findall(r"\$\{" + secret + r"(:?[?-][^}]*)?\}", raw)
+        assert uses, f"{secret} is not used"
+        assert all(use.startswith((":?", "?")) for use in uses), f"{secret} has a default"
+    for name in ("intake", "gateway"):
+        assert "SIMPUL_DATA_KEY" in _environment(compose["services"][name])
+
+
+def test_env_example_lists_every_variable_compose_reads():
+    raw = _without_comments(COMPOSE_FILE.read_text()).replace("$$", "")
+    used = set(re.findall(r"\$\{([A-Za-z_][A-Za-z0-9_]*)", raw))
+    listed = {line.split("=", 1)[0].strip() for line in ENV_EXAMPLE.read_text().splitlines()
+              if line.strip() and not line.lstrip().startswith("#")}
+    assert used - listed == set(), "missing from deploy/.env.example"
+    assert listed - used == set(), "listed in deploy/.env.example but unused"
+
+
+def test_demo_seed_is_opt_in_and_uses_the_registry_console_script(compose):
+    seed = compose["services"]["demo-seed"]
+    assert seed.get("profiles") == ["demo"]
+    assert seed["command"] == ["simpul-registry-seed"]
+    assert set(_environment(seed)) == {"MONGO_URI", "REGISTRY_DB"}
+    assert seed.get("restart") == "no"
+
+
+def test_dockerfile_excludes_secantusdb(dockerfile):
+    """The lock pins the GPL dev server; the image must install the lock without it."""
+    assert re.search(r"secantus", (ROOT / "requirements.lock").read_text(), re.I)
+    assert "-r requirements.lock" not in dockerfile
+    assert "libs/devtools" not in _without_comments(dockerfile)
+    match = re.search(r"grep -viE '([^']+)' requirements\.lock > (\S+)", dockerfile)
+    assert match, "the Dockerfile does not filter requirements.lock"
+    assert f"pip install -r {match.group(2)}" in dockerfile
+    filtered = subprocess.run(["grep", "-viE", match.group(1), str(ROOT / "requirements.lock")],
+                              capture_output=True, text=True, check=True).stdout.splitlines()
+    original = (ROOT / "requirements.lock").read_text().splitlines()
+    assert not any("secantus" in line.lower() for line in filtered)
+    assert len(filtered) == len(original) - 1, "the filter dropped more than secantusdb"
+
+
+def test_dockerfile_is_multi_stage_non_root_and_has_a_failing_default_command(dockerfile):
+    stages = re.findall(r"^FROM\s+(\S+)\s+AS\s+(\S+)", dockerfile, re.M | re.I)
+    assert [stage for _, stage in stages] == ["build", "runtime"]
+    assert re.search(r"^ARG PYTHON_IMAGE=python:3\.11-slim$", dockerfile, re.M)
+    assert "pip install --no-deps" in dockerfile
+    assert re.search(r"^USER\s+(?!root|0\b)\S+", dockerfile, re.M)
+    assert "COPY --from=build /opt/simpul /opt/simpul" in dockerfile
+    cmd = json.loads(re.search(r"^CMD\s+(\[.*\])\s*$", dockerfile, re.M).group(1))
+    assert cmd[0] == "python"
+    result = subprocess.run([sys.executable, *cmd[1:]], capture_output=True, text=True)
+    assert result.returncode != 0
+    assert "nameko run" in result.stderr and "uvicorn" in result.stderr
