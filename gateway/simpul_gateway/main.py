@@ -5,10 +5,10 @@ from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
 
 from simpul_common import logs, sealing
+from simpul_common.cache import TtlCache
 
 from .api.routes import health, posyandu, reporting, reports
 from .broker import CommandSender, RpcPool, Unavailable
-from .registry_cache import TtlCache
 from .settings import Settings, get_settings
 
 

@@ -19,7 +19,7 @@ class Strict(BaseModel):
 class CitizenIn(Strict):
     """Personal data of the citizen concerned; sealed before it leaves the gateway."""
     name: Optional[str] = Field(None, min_length=1, max_length=120)
-    nik: Optional[str] = Field(None, description="NIK, 16 digits, checked for a real region and date")
+    nik: Optional[str] = Field(None, description="NIK, 16 digits, checked for a real province and birth date")
     phone: Optional[str] = Field(None, max_length=20)
     birth_date: Optional[dt.date] = None
     household_id: Optional[str] = Field(None, min_length=1, max_length=64)

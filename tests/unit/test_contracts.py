@@ -86,9 +86,6 @@ def test_decode_rejects_an_envelope_that_is_not_an_object(envelope):
         contracts.decode(envelope)
 
 
-@pytest.mark.xfail(reason="BUG: decode lets a TypeError escape instead of ContractError when "
-                          "`data` is a JSON number/boolean or `type` is a list or object, so the "
-                          "consumer does not dead-letter such a message", strict=True)
 @pytest.mark.parametrize("change", [{"data": 5}, {"data": True}, {"type": ["report.routed"]},
                                     {"type": {"name": "report.routed"}}])
 def test_decode_rejects_malformed_json_values_as_contract_errors(change):
@@ -96,9 +93,6 @@ def test_decode_rejects_malformed_json_values_as_contract_errors(change):
         contracts.decode({**good_envelope(), **change})
 
 
-@pytest.mark.xfail(reason="BUG: decode accepts an envelope without `id` and gives it the id "
-                          "'None', so every id-less message de-duplicates against every other",
-                   strict=True)
 def test_decode_rejects_an_envelope_without_an_id():
     envelope = good_envelope()
     del envelope["id"]

@@ -65,16 +65,11 @@ def test_codes_and_ids_that_are_not_personal_data_are_left_alone(text):
     assert mask(text) == text
 
 
-@pytest.mark.xfail(reason="BUG: the phone pattern only matches unbroken digits; numbers written "
-                          "with separators as Indonesians commonly do (0812-3456-7890, "
-                          "+62 812 3456 7890) reach the logs in clear", strict=True)
 @pytest.mark.parametrize("phone", ["0812-3456-7890", "+62 812 3456 7890", "0812 3456 7890"])
 def test_a_mobile_number_written_with_separators_is_masked(phone):
     assert phone not in mask(f"hubungi {phone}")
 
 
-@pytest.mark.xfail(reason="BUG: the filter masks only record.getMessage(); the text of a logged "
-                          "exception (log.exception / exc_info) is written unmasked", strict=True)
 def test_a_nik_in_a_logged_exception_is_masked(logged):
     logger, output = logged
     try:

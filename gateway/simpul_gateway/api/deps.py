@@ -4,7 +4,7 @@ from typing import Annotated
 from fastapi import Depends, Request
 
 from ..broker import CommandSender, RpcPool
-from ..registry_cache import TtlCache
+from simpul_common.cache import TtlCache
 from ..settings import Settings
 
 

@@ -157,21 +157,26 @@ class Received:
 def decode(envelope: dict) -> Received:
     if not isinstance(envelope, dict):
         raise ContractError("envelope is not a JSON object")
-    cls = MESSAGES.get(envelope.get("type"))
+    message_type = envelope.get("type")
+    cls = MESSAGES.get(message_type) if isinstance(message_type, str) else None
     if cls is None:
-        raise ContractError(f"unknown message type {envelope.get('type')!r}")
+        raise ContractError(f"unknown message type {message_type!r}")
     if envelope.get("version") != CONTRACT_VERSION:
         raise ContractError(f"unsupported version {envelope.get('version')!r} of {cls.type}")
+    message_id = envelope.get("id")
+    if not isinstance(message_id, str) or not message_id:
+        raise ContractError(f"{cls.type}: the envelope has no id")
     data = envelope.get("data")
-    names = {f.name for f in dataclasses.fields(cls)}
-    if not isinstance(data, dict) or not names.issuperset(data):
-        raise ContractError(f"{cls.type}: unexpected fields {sorted(set(data or ()) - names)}")
+    if not isinstance(data, dict):
+        raise ContractError(f"{cls.type}: data is not a JSON object")
+    unexpected = set(data) - {f.name for f in dataclasses.fields(cls)}
+    if unexpected:
+        raise ContractError(f"{cls.type}: unexpected fields {sorted(unexpected)}")
     try:
         message = cls(**data)
     except TypeError as exc:
         raise ContractError(f"{cls.type}: {exc}") from None
-    return Received(id=str(envelope.get("id")), occurred_at=str(envelope.get("occurred_at")),
-                    message=message)
+    return Received(id=message_id, occurred_at=str(envelope.get("occurred_at")), message=message)
 
 
 # --- topology: which durable queue receives which messages ---------------------------------

@@ -5,7 +5,7 @@ import re
 
 _PATTERNS = (
     (re.compile(r"(?<!\d)\d{16}(?!\d)"), "[NIK]"),
-    (re.compile(r"(?<![\w\d])(?:\+62|62|0)8\d{7,11}(?!\d)"), "[TELEPON]"),
+    (re.compile(r"(?<![\w+])(?:\+62|62|0)[ .-]?8(?:[ .-]?\d){7,11}(?!\d)"), "[TELEPON]"),
     (re.compile(r"[\w.+-]+@[\w-]+\.[\w.-]+"), "[EMAIL]"),
 )
 
@@ -17,11 +17,20 @@ def mask(text: str) -> str:
 
 
 class MaskPersonalData(logging.Filter):
+    """Masks the message and the text of a logged exception or stack."""
+    _formatter = logging.Formatter()
+
     def filter(self, record: logging.LogRecord) -> bool:
         message = record.getMessage()
         masked = mask(message)
         if masked != message:
             record.msg, record.args = masked, None
+        if record.exc_info and not record.exc_text:
+            record.exc_text = self._formatter.formatException(record.exc_info)
+        if record.exc_text:
+            record.exc_text = mask(record.exc_text)
+        if record.stack_info:
+            record.stack_info = mask(record.stack_info)
         return True
 
 

@@ -24,6 +24,10 @@ from urllib.parse import urlparse
 ROOT = Path(__file__).resolve().parents[3]
 SERVICES = ("registry", "intake", "routing", "notification", "reporting")
 BIN = Path(sys.executable).parent
+# eventlet announces its deprecation on import, nameko's CLI imports pkg_resources: noise only
+QUIET_WARNINGS = ("ignore::DeprecationWarning", "ignore::UserWarning",
+                  "ignore::Warning:nameko.messaging", "ignore::Warning:nameko.cli.commands",
+                  "ignore::Warning:nameko.standalone.rpc", "ignore::Warning:nameko.rpc")
 
 
 def say(text: str) -> None:
@@ -93,7 +97,7 @@ class LocalSystem:
     def env(self) -> dict:
         env = dict(os.environ, AMQP_URI=self.amqp_uri, SIMPUL_DATA_KEY=self.data_key,
                    GATEWAY_PUBLIC_URL=self.gateway_url, PYTHONUNBUFFERED="1",
-                   PYTHONWARNINGS="ignore::DeprecationWarning,ignore::UserWarning")
+                   PYTHONWARNINGS=",".join(QUIET_WARNINGS))
         if self.mongo_uri:
             env["MONGO_URI"] = self.mongo_uri
         for name in SERVICES:

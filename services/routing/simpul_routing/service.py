@@ -1,6 +1,4 @@
 """nameko entrypoints of routing."""
-from functools import partial
-
 from nameko.rpc import RpcProxy, rpc
 
 from simpul_common.nameko_ext import MongoDatabase, Publish, consume
@@ -19,7 +17,9 @@ class RoutingService:
 
     @consume("routing.reports")
     def on_report_received(self, received):
-        table = partial(self.tables.get, fetch=self.registry.routing_table)
+        def table(kabupaten_code):
+            return self.tables.get(kabupaten_code,
+                                   lambda: self.registry.routing_table(kabupaten_code))
         usecases.route_report(received.message, CaseRepository(self.db), table, self.publish)
 
     @rpc

@@ -19,14 +19,17 @@ log = logging.getLogger(__name__)
 TRANSIENT_ERRORS = (ConnectionFailure, ConnectionError, TimeoutError)
 
 
-def next_step(attempt: int, error: BaseException) -> tuple[str, int]:
-    """Where a message goes after failing its `attempt`-th try: ("retry", step) or ("dead", 0)."""
+def next_step(failures: int, error: BaseException) -> tuple[str, int, int]:
+    """Where a message goes after an error, given the `failures` it had before:
+    ("retry", step, failures now) or ("dead", 0, failures now). An outage of storage or broker
+    is not the message's fault: it waits on the longest delay and uses up no attempt."""
     last = len(messaging.RETRY_DELAYS_MS)
     if isinstance(error, TRANSIENT_ERRORS):
-        return "retry", min(attempt, last)
-    if attempt <= last:
-        return "retry", attempt
-    return "dead", 0
+        return "retry", last, failures
+    failures += 1
+    if failures <= last:
+        return "retry", failures, failures
+    return "dead", 0, failures
 
 
 class ContractConsumer(Consumer):
@@ -66,8 +69,8 @@ class ContractConsumer(Consumer):
         self.queue_consumer.ack_message(message)
 
     def _reroute_failure(self, message, error):
-        attempt = int((message.headers or {}).get(messaging.ATTEMPT_HEADER, 0)) + 1
-        where, step = next_step(attempt, error)
+        failures = int((message.headers or {}).get(messaging.ATTEMPT_HEADER, 0))
+        where, step, attempt = next_step(failures, error)
         if where == "dead":
             self._dead_letter(message, message.payload, error, attempt)
             return

@@ -1,6 +1,6 @@
 import pytest
 
-from simpul_gateway.registry_cache import TtlCache
+from simpul_common.cache import TtlCache
 
 
 class Clock:

@@ -1,4 +1,5 @@
-"""Short-lived cache of registry answers the gateway checks every report against."""
+"""A small thread-safe cache whose entries live a fixed time: registry answers in the gateway,
+routing tables in routing. A failed load is not cached."""
 import threading
 import time
 
