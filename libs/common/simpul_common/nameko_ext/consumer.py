@@ -9,7 +9,7 @@ import logging
 
 from kombu import Connection
 from nameko.constants import AMQP_URI_CONFIG_KEY
-from nameko.messaging import Consumer
+from nameko.messaging import Consumer, QueueConsumer
 from pymongo.errors import ConnectionFailure
 
 from .. import contracts, messaging
@@ -32,7 +32,20 @@ def next_step(failures: int, error: BaseException) -> tuple[str, int, int]:
     return "dead", 0, failures
 
 
+class ParkingQueueConsumer(QueueConsumer):
+    """nameko's queue consumer, except that a message that cannot even be decoded (not JSON,
+    a content type we do not accept) is parked in the dead letters instead of crashing the
+    consumer, and with it the service, again at every redelivery."""
+
+    def get_consumers(self, consumer_cls, channel):
+        consumers = super().get_consumers(consumer_cls, channel)
+        for provider, consumer in self._consumers.items():
+            consumer.on_decode_error = provider.handle_undecodable
+        return consumers
+
+
 class ContractConsumer(Consumer):
+    queue_consumer = ParkingQueueConsumer()
 
     def __init__(self, queue_name, **kwargs):
         if queue_name not in contracts.QUEUES:
@@ -54,6 +67,15 @@ class ContractConsumer(Consumer):
             self.queue_consumer.ack_message(message)
             return
         super().handle_message(received, message)
+
+    def handle_undecodable(self, message, error):
+        try:
+            self._dead_letter(message, message.body, error, attempt=0, raw=True)
+        except Exception:
+            log.exception("cannot park undecodable message on %s", self.queue_name)
+            self.queue_consumer.requeue_message(message)
+            return
+        self.queue_consumer.ack_message(message)
 
     def handle_message_processed(self, message, result=None, exc_info=None):
         if exc_info is None:
@@ -82,11 +104,14 @@ class ContractConsumer(Consumer):
             message_id=message.properties.get("message_id"),
             headers={**(message.headers or {}), messaging.ATTEMPT_HEADER: attempt})
 
-    def _dead_letter(self, message, body, error, attempt):
+    def _dead_letter(self, message, body, error, attempt, raw=False):
         log.error("%s dead-lettered from %s after %d attempts: %s",
                   message.properties.get("message_id"), self.queue_name, attempt, error)
+        encoding = {"serializer": None, "content_type": message.content_type or
+                    "application/octet-stream", "content_encoding": message.content_encoding
+                    or "binary"} if raw else {}
         self.publisher.publish(
-            body, exchange="", routing_key=contracts.DEAD_LETTER_QUEUE,
+            body, exchange="", routing_key=contracts.DEAD_LETTER_QUEUE, **encoding,
             message_id=message.properties.get("message_id"),
             headers={**(message.headers or {}), messaging.ATTEMPT_HEADER: attempt,
                      messaging.QUEUE_HEADER: self.queue_name,

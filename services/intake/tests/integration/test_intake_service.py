@@ -105,3 +105,18 @@ def test_a_message_outside_the_contract_is_dead_lettered_at_once(intake, broker)
     dead = wait_until(lambda: broker.read(contracts.DEAD_LETTER_QUEUE), what="dead letter")
     assert "unsupported version" in dead[0].headers[messaging.ERROR_HEADER]
     assert dead[0].headers[messaging.ATTEMPT_HEADER] == 0
+
+
+def test_a_message_that_is_not_even_json_is_parked_and_the_service_lives_on(intake, broker, data_key):
+    from kombu import Connection
+    with Connection(broker.uri) as connection:
+        connection.default_channel.basic_publish(
+            connection.default_channel.prepare_message(b"{not json", content_type="application/json"),
+            exchange="simpul.commands", routing_key="report.submit")
+    dead = wait_until(lambda: broker.read(contracts.DEAD_LETTER_QUEUE), what="dead letter")
+    assert dead[0].body == b"{not json"
+    assert dead[0].headers[messaging.QUEUE_HEADER] == "intake.submissions"
+
+    probe = broker.probe(contracts.ReportReceived.type)
+    broker.publish(submission(data_key))
+    assert wait_until(lambda: probe.of_type("report.received"), what="service still consuming")
