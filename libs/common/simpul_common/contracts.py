@@ -70,26 +70,25 @@ class SubmitReport(Message):
 # --- events (published once, subscribed by any number of queues) -------------------------
 
 @dataclass(frozen=True)
-class ReportReceived(Message):
-    type: ClassVar[str] = "report.received"
+class ReportEvent(Message):
+    """The facts every report event repeats, so each consumer can act on any one alone."""
     report_id: str
     kind: str
     service_type: str
     spm_area: str
     desa_code: str
     posyandu_id: str
+
+
+@dataclass(frozen=True)
+class ReportReceived(ReportEvent):
+    type: ClassVar[str] = "report.received"
     received_at: str
 
 
 @dataclass(frozen=True)
-class ReportRouted(Message):
+class ReportRouted(ReportEvent):
     type: ClassVar[str] = "report.routed"
-    report_id: str
-    kind: str
-    service_type: str
-    spm_area: str
-    desa_code: str
-    posyandu_id: str
     opd_code: str
     opd_name: str
     rule_id: str
@@ -99,15 +98,9 @@ class ReportRouted(Message):
 
 
 @dataclass(frozen=True)
-class ReportUnroutable(Message):
+class ReportUnroutable(ReportEvent):
     """No routing rule covers this service type in this region: the TPH triages it."""
     type: ClassVar[str] = "report.unroutable"
-    report_id: str
-    kind: str
-    service_type: str
-    spm_area: str
-    desa_code: str
-    posyandu_id: str
     reason: str
     tph_region: str
     routed_at: str
