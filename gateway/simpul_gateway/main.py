@@ -7,7 +7,7 @@ from fastapi.responses import JSONResponse
 from simpul_common import logs, sealing
 from simpul_common.cache import TtlCache
 
-from .api.routes import health, posyandu, reporting, reports
+from .api.routes import health, posyandu, regions, reporting, reports
 from .broker import CommandSender, RpcPool, Unavailable
 from .settings import Settings, get_settings
 
@@ -29,7 +29,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app = FastAPI(title="Simpul API", version="0.1.0", lifespan=lifespan,
                   description="Posyandu sebagai pintu masuk enam SPM: laporan warga dicatat, "
                               "diteruskan ke OPD, dipantau dan dihitung.")
-    for module in (reports, posyandu, reporting, health):
+    for module in (reports, posyandu, regions, reporting, health):
         app.include_router(module.router)
 
     @app.exception_handler(Unavailable)

@@ -123,3 +123,32 @@ class Health(BaseModel):
     broker: bool
     storage: bool
     services: dict[str, bool]
+
+
+class Region(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+    code: str
+    name: str
+    level: Literal["province", "kabupaten", "kecamatan", "desa"]
+    type: str
+    parent: Optional[str]
+    postal_code: Optional[str] = None
+
+
+class RegionDetail(Region):
+    ancestors: list[Region]
+    children: list[Region]
+
+
+class CoverageGap(BaseModel):
+    service_type: str
+    kecamatan_code: str
+    reason: Literal["no_rule", "unknown_opd"]
+
+
+class Coverage(BaseModel):
+    kabupaten_code: str
+    on_date: str
+    kecamatan: int
+    complete: bool
+    gaps: list[CoverageGap]

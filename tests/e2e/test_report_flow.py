@@ -155,3 +155,21 @@ def test_personal_data_never_reaches_the_logs(system, api):
     logs = "".join(p.read_text(errors="replace") for p in (system.workdir / "logs").glob("*.log"))
     assert logs, "the processes wrote logs"
     assert NIK not in logs and PHONE[1:] not in logs and "Siti Aminah" not in logs
+
+
+def test_the_routing_tables_of_batang_and_batam_have_no_gap(api):
+    for code in ("33.25", "21.71"):
+        body = api.get("/api/v1/registry/coverage", params={"kabupaten": code}).json()
+        assert body["complete"] is True and body["gaps"] == []
+    assert api.get("/api/v1/registry/coverage", params={"kabupaten": "33"}).status_code == 422
+    assert api.get("/api/v1/registry/coverage", params={"kabupaten": "33.99"}).status_code == 404
+
+
+def test_regions_can_be_walked_from_kabupaten_to_desa(api):
+    kabupaten = api.get("/api/v1/regions/33.25").json()
+    assert kabupaten["name"] == "Kabupaten Batang" and len(kabupaten["children"]) == 15
+    desa = api.get("/api/v1/regions/33.25.01.2001").json()
+    assert [a["code"] for a in desa["ancestors"]] == ["33", "33.25", "33.25.01"]
+    assert desa["level"] == "desa" and desa["children"] == []
+    assert api.get("/api/v1/regions/33.25.99").status_code == 404
+    assert api.get("/api/v1/regions/batang").status_code == 422

@@ -52,6 +52,13 @@ class RegistryRepository:
                  for s in self.db.service_types.find()}
         return {"kabupaten_code": kabupaten_code, "rules": rules, "opds": opds, "norms": norms}
 
+    def children(self, code: str) -> list[dict]:
+        return [_public(r) for r in self.db.regions.find({"parent": code}).sort("_id")]
+
+    def kecamatan_codes(self, kabupaten_code: str) -> list[str]:
+        return [r["_id"] for r in self.db.regions.find({"parent": kabupaten_code, "level": "kecamatan"},
+                                                       {"_id": 1})]
+
     def ping(self) -> bool:
         self.db.command("ping")
         return True

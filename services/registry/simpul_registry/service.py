@@ -1,9 +1,13 @@
 """nameko entrypoints of the registry: RPC look-ups for the gateway and routing."""
+import datetime as dt
+
 from nameko.rpc import rpc
 
 from simpul_common.nameko_ext import MongoDatabase
-from simpul_common.regions import is_desa_code, is_region_code
+from simpul_common.regions import ancestors_and_self, is_desa_code, is_region_code
+from simpul_common.routing_rules import Rule
 
+from .domain.coverage import coverage_gaps
 from .repository import RegistryRepository, prepare
 
 
@@ -18,6 +22,28 @@ class RegistryService:
     @rpc
     def get_region(self, code):
         return self.repo.region(code) if is_region_code(code) else None
+
+    @rpc
+    def region_with_context(self, code):
+        """A region, its ancestors (province first) and its children; None if unknown."""
+        if not is_region_code(code):
+            return None
+        region = self.repo.region(code)
+        if region is None:
+            return None
+        ancestors = [self.repo.region(c) for c in ancestors_and_self(code)[:-1]]
+        return {**region, "ancestors": [a for a in ancestors if a],
+                "children": self.repo.children(code)}
+
+    @rpc
+    def coverage(self, kabupaten_code, on_date=None):
+        on_date = on_date or dt.date.today().isoformat()
+        table = self.repo.routing_table(kabupaten_code)
+        gaps = coverage_gaps([Rule.from_dict(r) for r in table["rules"]], set(table["opds"]),
+                             self.repo.kecamatan_codes(kabupaten_code), on_date)
+        return {"kabupaten_code": kabupaten_code, "on_date": on_date,
+                "kecamatan": len(self.repo.kecamatan_codes(kabupaten_code)),
+                "complete": not gaps, "gaps": gaps}
 
     @rpc
     def get_posyandu(self, posyandu_id):

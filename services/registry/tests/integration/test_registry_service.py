@@ -54,3 +54,24 @@ def test_seeding_twice_changes_nothing(registry):
     before = registry.posyandu.count_documents({})
     seed_demo(RegistryRepository(registry), say=lambda _: None)
     assert registry.posyandu.count_documents({}) == before
+
+
+def test_coverage_of_both_demo_kabupaten_is_complete(registry, rpc):
+    for code, kecamatan in (("33.25", 15), ("21.71", 12)):
+        coverage = rpc.registry.coverage(code, "2026-11-23")
+        assert coverage["complete"] and coverage["gaps"] == []
+        assert coverage["kecamatan"] == kecamatan
+
+
+def test_a_deleted_rule_shows_up_as_a_gap(registry, rpc):
+    registry.routing_rules.delete_one({"_id": "demo:33.25:trantibumlinmas.ketertiban_umum"})
+    gaps = rpc.registry.coverage("33.25", "2026-11-23")["gaps"]
+    assert {g["service_type"] for g in gaps} == {"trantibumlinmas.ketertiban_umum"}
+    assert len(gaps) == 15
+
+
+def test_a_region_comes_with_its_ancestors_and_children(registry, rpc):
+    region = rpc.registry.region_with_context("33.25.01")
+    assert [a["code"] for a in region["ancestors"]] == ["33", "33.25"]
+    assert region["children"] and all(c["parent"] == "33.25.01" for c in region["children"])
+    assert rpc.registry.region_with_context("33.25.77") is None

@@ -6,7 +6,7 @@ from simpul_common import contracts
 from simpul_common.catalogue import SERVICE_TYPES
 from simpul_registry.domain import demo
 from simpul_registry.regions_source import region_tree
-from simpul_routing.domain.rules import Rule, pick_rule
+from simpul_common.routing_rules import Rule, pick_rule
 
 
 def parts(kabupaten_code):

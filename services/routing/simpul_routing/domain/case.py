@@ -3,7 +3,7 @@ from simpul_common import contracts
 from simpul_common.regions import kabupaten_of, timezone_of
 
 from .deadlines import due_at, local_date
-from .rules import Rule, pick_rule
+from simpul_common.routing_rules import Rule, pick_rule
 
 DEFAULT_FOLLOW_UP_WORKING_DAYS = 5
 

@@ -1,6 +1,6 @@
 import pytest
 
-from simpul_routing.domain.rules import Rule, pick_rule
+from simpul_common.routing_rules import Rule, pick_rule
 
 DESA = "33.25.01.2001"
 TODAY = "2026-06-01"

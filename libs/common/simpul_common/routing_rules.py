@@ -1,4 +1,7 @@
-"""Which OPD is responsible: routing rules of service type × region prefix, most specific wins."""
+"""Which OPD is responsible: routing rules of service type × region prefix, most specific wins.
+
+Shared by routing (which decides) and the registry (which checks coverage), so both read a
+rule the same way."""
 from dataclasses import dataclass
 from typing import Optional
 
