@@ -6,6 +6,7 @@ from fastapi.responses import JSONResponse
 
 from simpul_common import logs, sealing
 from simpul_common.cache import TtlCache
+from simpul_common.nameko_ext.storage import connect
 
 from .api.routes import health, posyandu, regions, reporting, reports
 from .broker import CommandSender, RpcPool, Unavailable
@@ -23,8 +24,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.state.rpc = RpcPool(settings.AMQP_URI, settings.RPC_POOL_SIZE, settings.RPC_TIMEOUT_SECONDS)
         app.state.commands = CommandSender(settings.AMQP_URI, settings.PUBLISH_TIMEOUT_SECONDS)
         app.state.registry_cache = TtlCache(settings.REGISTRY_CACHE_SECONDS)
+        app.state.storage = connect(settings.MONGO_URI, serverSelectionTimeoutMS=2_000)
         yield
         app.state.rpc.close()
+        app.state.storage.close()
 
     app = FastAPI(title="Simpul API", version="0.1.0", lifespan=lifespan,
                   description="Posyandu sebagai pintu masuk enam SPM: laporan warga dicatat, "

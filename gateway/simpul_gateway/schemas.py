@@ -6,10 +6,10 @@ import lokal
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from simpul_common.catalogue import REPORT_KINDS, SERVICE_TYPES
+from simpul_common.regions import DESA_PATTERN
 
 ServiceType = Literal[SERVICE_TYPES]  # type: ignore[valid-type]
 Kind = Literal[REPORT_KINDS]  # type: ignore[valid-type]
-DESA_PATTERN = r"^\d{2}\.\d{2}\.\d{2}\.[1-3]\d{3}$"
 
 
 class Strict(BaseModel):

@@ -55,7 +55,7 @@ dead_letter_queue = Queue(contracts.DEAD_LETTER_QUEUE, exchange=_default_exchang
 
 def opd_queue(opd_code: str) -> Queue:
     return Queue(contracts.opd_queue_name(opd_code), exchange=opd_exchange,
-                 routing_key=opd_code.replace("/", ".") + ".#", durable=True)
+                 routing_key=contracts.opd_routing_key(opd_code, "#"), durable=True)
 
 
 def declare_topology(connection: Connection) -> None:

@@ -2,8 +2,11 @@
 `33.25.01.2001` desa/kelurahan. Pure syntax; whether a code exists is the registry's answer."""
 import re
 
-_DESA = re.compile(r"^\d{2}\.\d{2}\.\d{2}\.[1-3]\d{3}$")
-_ANY = re.compile(r"^\d{2}(\.\d{2}(\.\d{2}(\.\d{4})?)?)?$")
+DESA_PATTERN = r"^\d{2}\.\d{2}\.\d{2}\.[1-3]\d{3}$"
+REGION_PATTERN = r"^\d{2}(\.\d{2}(\.\d{2}(\.\d{4})?)?)?$"
+KABUPATEN_PATTERN = r"^\d{2}\.\d{2}$"
+_DESA = re.compile(DESA_PATTERN)
+_ANY = re.compile(REGION_PATTERN)
 LEVELS = ("province", "kabupaten", "kecamatan", "desa")
 
 

@@ -39,10 +39,10 @@ class RegistryService:
     def coverage(self, kabupaten_code, on_date=None):
         on_date = on_date or dt.date.today().isoformat()
         table = self.repo.routing_table(kabupaten_code)
+        kecamatan = self.repo.kecamatan_codes(kabupaten_code)
         gaps = coverage_gaps([Rule.from_dict(r) for r in table["rules"]], set(table["opds"]),
-                             self.repo.kecamatan_codes(kabupaten_code), on_date)
-        return {"kabupaten_code": kabupaten_code, "on_date": on_date,
-                "kecamatan": len(self.repo.kecamatan_codes(kabupaten_code)),
+                             kecamatan, on_date)
+        return {"kabupaten_code": kabupaten_code, "on_date": on_date, "kecamatan": len(kecamatan),
                 "complete": not gaps, "gaps": gaps}
 
     @rpc

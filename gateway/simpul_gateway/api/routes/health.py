@@ -4,9 +4,7 @@ from concurrent.futures import ThreadPoolExecutor
 from fastapi import APIRouter
 from fastapi.responses import JSONResponse
 
-from simpul_common.nameko_ext.storage import connect
-
-from ..deps import AppSettings, Rpc
+from ..deps import AppSettings, Rpc, Storage
 from ...broker import broker_reachable
 from ...schemas import Health
 
@@ -14,14 +12,10 @@ router = APIRouter(tags=["health"])
 SERVICES = ("registry", "intake", "routing", "notification", "reporting")
 
 
-def _storage_ok(uri: str) -> bool:
+def _storage_ok(client) -> bool:
     try:
-        client = connect(uri, serverSelectionTimeoutMS=2_000)
-        try:
-            client.admin.command("ping")
-            return True
-        finally:
-            client.close()
+        client.admin.command("ping")
+        return True
     except Exception:
         return False
 
@@ -35,10 +29,10 @@ def _service_ok(rpc, name: str) -> bool:
 
 @router.get("/healthz", response_model=Health, responses={503: {"model": Health}},
             summary="Whether broker, storage and services answer")
-def healthz(settings: AppSettings, rpc: Rpc):
+def healthz(settings: AppSettings, rpc: Rpc, storage: Storage):
     with ThreadPoolExecutor(max_workers=len(SERVICES) + 2) as pool:
         broker = pool.submit(broker_reachable, settings.AMQP_URI)
-        storage = pool.submit(_storage_ok, settings.MONGO_URI)
+        storage = pool.submit(_storage_ok, storage)
         services = {name: pool.submit(_service_ok, rpc, name) for name in SERVICES}
         body = {"broker": broker.result(), "storage": storage.result(),
                 "services": {name: f.result() for name, f in services.items()}}

@@ -3,8 +3,10 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query
 
+from simpul_common.regions import DESA_PATTERN
+
 from ..deps import Rpc
-from ...schemas import DESA_PATTERN, PosyanduList
+from ...schemas import PosyanduList
 
 router = APIRouter(prefix="/api/v1/posyandu", tags=["posyandu"])
 

@@ -3,11 +3,12 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query
 
+from simpul_common.regions import REGION_PATTERN
+
 from ..deps import Rpc
 from ...schemas import Summary
 
 router = APIRouter(prefix="/api/v1/reporting", tags=["reporting"])
-REGION_PATTERN = r"^\d{2}(\.\d{2}(\.\d{2}(\.\d{4})?)?)?$"
 
 
 @router.get("/summary", response_model=Summary,

@@ -6,6 +6,8 @@ Posyandu of which 428 run ILP; Batang: about 1,236), since no public per-desa li
 """
 import hashlib
 
+from simpul_common import contracts
+
 DEMO_KABUPATEN = ("33.25", "21.71")
 POSYANDU_COUNT = {"33.25": 1236, "21.71": 574}
 ILP_COUNT = {"33.25": 741, "21.71": 428}
@@ -46,7 +48,7 @@ def opds(kabupaten: dict, kecamatan: list[dict]) -> list[dict]:
         result.append({
             "_id": opd_code, "kabupaten_code": kabupaten["code"], "short_code": code,
             "name": f"{name} {kabupaten['name']}", "units": units,
-            "channels": [{"type": "rabbitmq", "queue": "simpul.opd." + opd_code.replace("/", ".")}],
+            "channels": [{"type": "rabbitmq", "queue": contracts.opd_queue_name(opd_code)}],
         })
     return result
 
