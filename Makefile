@@ -5,7 +5,7 @@ PY     := $(VENV)/bin/python
 PACKAGES := libs/common libs/devtools services/registry services/intake services/routing \
             services/notification services/reporting gateway
 
-.PHONY: run test test-unit test-integration test-e2e install lock clean
+.PHONY: run test test-unit test-integration test-e2e install lock clean regions
 
 $(VENV)/.installed: requirements.lock $(foreach p,$(PACKAGES),$(p)/pyproject.toml)
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -17,7 +17,10 @@ $(VENV)/.installed: requirements.lock $(foreach p,$(PACKAGES),$(p)/pyproject.tom
 install: $(VENV)/.installed
 
 run: install
-	$(PY) -m simpul_devtools.local run $(if $(REPLICAS),--replicas $(REPLICAS))
+	$(PY) -m simpul_devtools.local run $(if $(REPLICAS),--replicas $(REPLICAS)) $(if $(REGIONS),--regions $(REGIONS))
+
+regions: install   # every Kemendagri region into the running registry's store
+	$(VENV)/bin/simpul-registry-regions --scope all
 
 test: install
 	$(PY) -m simpul_devtools.testrun

@@ -3,33 +3,13 @@ MongoDB-protocol server, exactly as `make run` starts them; driven over HTTP."""
 import json
 import uuid
 
-import httpx
 import pytest
 
 from simpul_common import contracts
-from simpul_devtools.local import LocalSystem, free_port
 from simpul_devtools.pytest_fixtures import wait_until
 
 NIK = "3325014501900003"
 PHONE = "081234567890"
-
-
-@pytest.fixture(scope="module")
-def system(tmp_path_factory, amqp_uri, mongo_uri, data_key):
-    local = LocalSystem(workdir=tmp_path_factory.mktemp("simpul"), amqp_uri=amqp_uri,
-                        mongo_uri=mongo_uri, gateway_port=free_port(), data_key=data_key,
-                        db_prefix=f"e2e{uuid.uuid4().hex[:6]}", quiet=True)
-    try:
-        local.start()
-        yield local
-    finally:
-        local.stop()
-
-
-@pytest.fixture(scope="module")
-def api(system):
-    with httpx.Client(base_url=system.gateway_url, timeout=15) as client:
-        yield client
 
 
 def first_posyandu(api, desa_code):

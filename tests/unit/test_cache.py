@@ -75,3 +75,28 @@ def test_a_failed_load_is_not_cached():
     with pytest.raises(TimeoutError):
         cache.get("k", failing)
     assert cache.get("k", load)["call"] == 1
+
+
+def test_a_missing_value_can_be_asked_again_instead_of_remembered():
+    answers = iter([None, "found"])
+    cache = TtlCache(60)
+    assert cache.get("P1", lambda: next(answers), remember_none=False) is None
+    assert cache.get("P1", lambda: next(answers), remember_none=False) == "found"
+
+
+def test_forget_drops_one_entry_or_all_of_them():
+    cache = TtlCache(60)
+    loads = []
+
+    def load(key):
+        return lambda: loads.append(key) or key
+
+    for key in ("33.25", "21.71"):
+        cache.get(key, load(key))
+    cache.forget("33.25")
+    cache.get("33.25", load("33.25"))
+    cache.get("21.71", load("21.71"))
+    assert loads == ["33.25", "21.71", "33.25"]
+    cache.forget()
+    cache.get("21.71", load("21.71"))
+    assert loads[-1] == "21.71" and len(loads) == 4

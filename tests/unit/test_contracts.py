@@ -142,3 +142,13 @@ def test_no_event_payload_has_a_field_for_personal_data():
     personal = {"nik", "phone", "name", "citizen", "description", "birth_date"}
     for cls in contracts.MESSAGES.values():
         assert not personal & {f.name for f in dataclasses.fields(cls)}, cls.type
+
+
+def test_registry_changed_is_a_broadcast_carrying_only_keys():
+    change = contracts.RegistryChanged(entity="posyandu", region="33.25",
+                                       changed_at=contracts.utc_now(), ids=("P332501200101",))
+    decoded = contracts.decode(json.loads(json.dumps(change.envelope("e-1")))).message
+    assert decoded.entity == "posyandu" and list(decoded.ids) == ["P332501200101"]
+    assert contracts.RegistryChanged.type in contracts.BROADCASTS
+    assert contracts.BROADCASTS.isdisjoint(contracts.COMMANDS)
+    assert not any(contracts.RegistryChanged.type in types for types in contracts.QUEUES.values())

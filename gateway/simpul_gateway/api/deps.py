@@ -1,12 +1,14 @@
 """Dependencies of the routes, as `Annotated` aliases."""
+from dataclasses import dataclass
 from typing import Annotated
 
-from fastapi import Depends, Request
+from fastapi import Depends, Query, Request
 from pymongo import MongoClient
 
 from ..broker import CommandSender, RpcPool
 from simpul_common.cache import TtlCache
 from ..settings import Settings
+from .upload import csv_text
 
 
 def _state(name):
@@ -15,9 +17,22 @@ def _state(name):
     return Depends(get)
 
 
+@dataclass(frozen=True)
+class Paging:
+    page: int
+    per_page: int
+
+
+def _paging(page: Annotated[int, Query(ge=1, description="Page number, from 1")] = 1,
+            per_page: Annotated[int, Query(ge=1, le=200, description="Items per page")] = 50) -> Paging:
+    return Paging(page, per_page)
+
+
 Rpc = Annotated[RpcPool, _state("rpc")]
 Commands = Annotated[CommandSender, _state("commands")]
 RegistryCache = Annotated[TtlCache, _state("registry_cache")]
 AppSettings = Annotated[Settings, _state("settings")]
 DataKey = Annotated[bytes, _state("data_key")]
 Storage = Annotated[MongoClient, _state("storage")]   # only to ping it: the gateway owns no data
+Pages = Annotated[Paging, Depends(_paging)]
+CsvText = Annotated[str, Depends(csv_text)]   # the uploaded CSV file, decoded

@@ -1,5 +1,6 @@
 """A small thread-safe cache whose entries live a fixed time: registry answers in the gateway,
-routing tables in routing. A failed load is not cached."""
+routing tables in routing. A failed load is not cached; `forget` drops entries at once (when
+the registry announces a change)."""
 import threading
 import time
 
@@ -11,13 +12,24 @@ class TtlCache:
         self._items: dict = {}
         self._lock = threading.Lock()
 
-    def get(self, key, load):
+    def get(self, key, load, remember_none: bool = True):
+        """The cached value of `key`, or `load()`. With `remember_none=False` a None (say, a
+        Posyandu not registered yet) is asked again next time instead of being kept."""
         now = self.clock()
         with self._lock:
             hit = self._items.get(key)
         if hit and now - hit[0] < self.seconds:
             return hit[1]
         value = load()
-        with self._lock:
-            self._items[key] = (now, value)
+        if value is not None or remember_none:
+            with self._lock:
+                self._items[key] = (now, value)
         return value
+
+    def forget(self, key=None) -> None:
+        """Drop `key`, or every entry when `key` is None."""
+        with self._lock:
+            if key is None:
+                self._items.clear()
+            else:
+                self._items.pop(key, None)

@@ -118,13 +118,20 @@ class NotificationDelivered(Message):
     delivered_at: str
 
 
+REGISTRY_ENTITIES = ("region", "service_type", "posyandu", "opd", "routing_rule", "person")
+
+
 @dataclass(frozen=True)
 class RegistryChanged(Message):
-    """Master data changed; caches of `entity` (for `region`, if given) must refresh."""
+    """Master data changed and is stored; caches of `entity` must refresh. `region` is the
+    kabupaten/kota concerned, "" for national data (regions, the SPM catalogue); `ids` are the
+    changed keys (never personal data). A broadcast: every running replica that caches
+    registry data receives it on a queue of its own."""
     type: ClassVar[str] = "registry.changed"
     entity: str
     region: str
     changed_at: str
+    ids: tuple = ()
 
 
 MESSAGES: dict[str, type[Message]] = {
@@ -133,6 +140,9 @@ MESSAGES: dict[str, type[Message]] = {
                 NotificationDelivered, RegistryChanged)
 }
 COMMANDS = frozenset({SubmitReport.type})
+# Broadcasts go to transient per-replica queues; with no replica running nobody needs them,
+# so they are not published mandatory (see docs/contracts.md).
+BROADCASTS = frozenset({RegistryChanged.type})
 
 
 class ContractError(ValueError):

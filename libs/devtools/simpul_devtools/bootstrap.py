@@ -7,7 +7,8 @@ from simpul_registry.repository import RegistryRepository, prepare
 from simpul_registry.seed import seed_demo
 
 
-def declare_and_seed(amqp_uri: str, mongo_uri: str, registry_db: str, say=print) -> None:
+def declare_and_seed(amqp_uri: str, mongo_uri: str, registry_db: str, regions: str = "demo",
+                     say=print) -> None:
     with Connection(amqp_uri) as connection:
         messaging.declare_topology(connection)
     say("topologi RabbitMQ dideklarasikan (antrean tahan lama, antrean ulang, dead-letter)")
@@ -16,6 +17,6 @@ def declare_and_seed(amqp_uri: str, mongo_uri: str, registry_db: str, say=print)
         db = client[registry_db]
         prepare(db)
         say("memuat data induk demo: Kabupaten Batang (33.25) dan Kota Batam (21.71)")
-        seed_demo(RegistryRepository(db), say=lambda line: say(line.strip()))
+        seed_demo(RegistryRepository(db), regions=regions, say=lambda line: say(line.strip()))
     finally:
         client.close()

@@ -88,6 +88,7 @@ class LocalSystem:
     data_key: str | None = None
     quiet: bool = False
     storage_port: int = 27027       # 0: any free port
+    regions: str = "demo"           # "all": every Kemendagri region (a minute the first time)
     procs: list[tuple[str, subprocess.Popen]] = field(default_factory=list)
 
     @property
@@ -121,7 +122,8 @@ class LocalSystem:
         if self.mongo_uri is None:
             self.start_storage()
         from simpul_devtools.bootstrap import declare_and_seed
-        declare_and_seed(self.amqp_uri, self.mongo_uri, f"{self.db_prefix}_registry", say=say)
+        declare_and_seed(self.amqp_uri, self.mongo_uri, f"{self.db_prefix}_registry",
+                         regions=self.regions, say=say)
         for name in SERVICES:
             for replica in range(self.replicas.get(name, 1)):
                 self._spawn(name, [str(BIN / "nameko"), "run", "--config",
@@ -192,6 +194,9 @@ def main(argv=None) -> int:
     parser = argparse.ArgumentParser(prog="simpul-local", description=__doc__.splitlines()[0])
     parser.add_argument("command", choices=["run"])
     parser.add_argument("--replicas", nargs="*", default=[], metavar="SERVICE=N")
+    parser.add_argument("--regions", choices=["all", "demo"], default="all",
+                        help="all: seluruh wilayah Kemendagri (sekitar satu menit saat pertama); "
+                             "demo: hanya wilayah lengkap Batang dan Batam")
     args = parser.parse_args(argv)
     system = LocalSystem(
         workdir=ROOT / "var",
@@ -199,6 +204,7 @@ def main(argv=None) -> int:
         mongo_uri=os.environ.get("MONGO_URI"),
         gateway_port=int(os.environ.get("GATEWAY_PORT", "8000")),
         replicas=parse_replicas(args.replicas),
+        regions=args.regions,
     )
     signal.signal(signal.SIGTERM, lambda *_: (_ for _ in ()).throw(KeyboardInterrupt()))
     try:

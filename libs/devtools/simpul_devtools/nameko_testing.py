@@ -4,7 +4,7 @@ from nameko.containers import ServiceContainer
 from nameko.standalone.rpc import ClusterRpcProxy
 
 
-@pytest.fixture
+@pytest.fixture(scope="session")
 def service_config(amqp_uri, mongo_uri, data_key):
     def config(db_name, **extra):
         return {"AMQP_URI": amqp_uri, "MONGO_URI": mongo_uri, "MONGO_DB": db_name,
@@ -13,8 +13,7 @@ def service_config(amqp_uri, mongo_uri, data_key):
     return config
 
 
-@pytest.fixture
-def run_service():
+def _runner():
     containers = []
 
     def start(service_cls, config):
@@ -23,6 +22,22 @@ def run_service():
         containers.append(container)
         return container
 
+    return start, containers
+
+
+@pytest.fixture
+def run_service():
+    """Start service containers for one test; stopped after it."""
+    start, containers = _runner()
+    yield start
+    for container in reversed(containers):
+        container.stop()
+
+
+@pytest.fixture(scope="module")
+def run_module_service():
+    """Start service containers shared by the tests of one module (each start costs seconds)."""
+    start, containers = _runner()
     yield start
     for container in reversed(containers):
         container.stop()

@@ -1,65 +1,141 @@
-"""nameko entrypoints of the registry: RPC look-ups for the gateway and routing."""
-import datetime as dt
+"""nameko entrypoints of the registry: look-ups for the gateway and routing, admin changes.
+The RPC interface is documented in docs/registry-rpc.md."""
+import uuid
 
 from nameko.rpc import rpc
 
-from simpul_common.nameko_ext import MongoDatabase
-from simpul_common.regions import ancestors_and_self, is_desa_code, is_region_code
-from simpul_common.routing_rules import Rule
+from simpul_common import contracts
+from simpul_common.nameko_ext import MongoDatabase, Publish
+from simpul_common.regions import is_desa_code, is_region_code
 
-from .domain.coverage import coverage_gaps
+from . import usecases
 from .repository import RegistryRepository, prepare
+
+MAX_ANNOUNCED_IDS = 100   # more than that: the change concerns "many", `ids` is left empty
 
 
 class RegistryService:
     name = "registry"
     db = MongoDatabase(prepare=prepare)
+    publish = Publish()
 
     @property
     def repo(self) -> RegistryRepository:
         return RegistryRepository(self.db)
 
+    def announce(self, entity: str, region: str, ids: list[str]) -> None:
+        change = contracts.RegistryChanged(
+            entity=entity, region=region, changed_at=contracts.utc_now(),
+            ids=tuple(ids) if len(ids) <= MAX_ANNOUNCED_IDS else ())
+        self.publish(change.envelope(str(uuid.uuid4())))
+
+    # --- regions and coverage -----------------------------------------------------------
     @rpc
     def get_region(self, code):
         return self.repo.region(code) if is_region_code(code) else None
 
     @rpc
     def region_with_context(self, code):
-        """A region, its ancestors (province first) and its children; None if unknown."""
-        if not is_region_code(code):
-            return None
-        region = self.repo.region(code)
-        if region is None:
-            return None
-        ancestors = [self.repo.region(c) for c in ancestors_and_self(code)[:-1]]
-        return {**region, "ancestors": [a for a in ancestors if a],
-                "children": self.repo.children(code)}
+        return usecases.region_with_context(self.repo, code)
+
+    @rpc
+    def search_regions(self, filters, page=1, per_page=50):
+        return usecases.search_regions(self.repo, filters, page, per_page)
 
     @rpc
     def coverage(self, kabupaten_code, on_date=None):
-        on_date = on_date or dt.date.today().isoformat()
-        table = self.repo.routing_table(kabupaten_code)
-        kecamatan = self.repo.kecamatan_codes(kabupaten_code)
-        gaps = coverage_gaps([Rule.from_dict(r) for r in table["rules"]], set(table["opds"]),
-                             kecamatan, on_date)
-        return {"kabupaten_code": kabupaten_code, "on_date": on_date, "kecamatan": len(kecamatan),
-                "complete": not gaps, "gaps": gaps}
+        return usecases.coverage(self.repo, kabupaten_code, on_date)
 
     @rpc
-    def get_posyandu(self, posyandu_id):
-        return self.repo.posyandu(posyandu_id) if isinstance(posyandu_id, str) else None
+    def routing_table(self, kabupaten_code):
+        return self.repo.routing_table(kabupaten_code)
 
-    @rpc
-    def list_posyandu(self, desa_code):
-        return self.repo.posyandu_of_desa(desa_code) if is_desa_code(desa_code) else []
-
+    # --- SPM catalogue ------------------------------------------------------------------
     @rpc
     def service_types(self):
         return self.repo.service_types()
 
     @rpc
-    def routing_table(self, kabupaten_code):
-        return self.repo.routing_table(kabupaten_code)
+    def update_service_type(self, code, changes):
+        return usecases.update_service_type(self.repo, self.announce, code, changes)
+
+    # --- Posyandu -----------------------------------------------------------------------
+    @rpc
+    def get_posyandu(self, posyandu_id):
+        return self.repo.get("posyandu", posyandu_id)
+
+    @rpc
+    def list_posyandu(self, desa_code):
+        """All Posyandu of a desa/kelurahan (kept for clients of the first API)."""
+        if not is_desa_code(desa_code):
+            return []
+        return usecases.find_posyandu(self.repo, {"desa_code": desa_code}, 1, 200).get("items", [])
+
+    @rpc
+    def find_posyandu(self, filters, page=1, per_page=50):
+        return usecases.find_posyandu(self.repo, filters, page, per_page)
+
+    @rpc
+    def posyandu_counts(self, region):
+        return self.repo.posyandu_counts(region) if is_region_code(region) else None
+
+    @rpc
+    def create_posyandu(self, data):
+        return usecases.create_posyandu(self.repo, self.announce, data)
+
+    @rpc
+    def update_posyandu(self, posyandu_id, changes):
+        return usecases.update_posyandu(self.repo, self.announce, posyandu_id, changes)
+
+    @rpc
+    def import_posyandu(self, csv_text, dry_run=False):
+        return usecases.import_posyandu(self.repo, self.announce, csv_text, dry_run)
+
+    # --- OPD and routing rules ----------------------------------------------------------
+    @rpc
+    def get_opd(self, code):
+        return self.repo.get("opds", code)
+
+    @rpc
+    def find_opds(self, filters, page=1, per_page=50):
+        return usecases.find_opds(self.repo, filters, page, per_page)
+
+    @rpc
+    def create_opd(self, data):
+        return usecases.create_opd(self.repo, self.announce, data)
+
+    @rpc
+    def update_opd(self, code, changes):
+        return usecases.update_opd(self.repo, self.announce, code, changes)
+
+    @rpc
+    def find_rules(self, filters, page=1, per_page=50):
+        return usecases.find_rules(self.repo, filters, page, per_page)
+
+    @rpc
+    def create_rule(self, data):
+        return usecases.create_rule(self.repo, self.announce, data)
+
+    @rpc
+    def end_rule(self, rule_id, valid_to):
+        return usecases.end_rule(self.repo, self.announce, rule_id, valid_to)
+
+    # --- people -------------------------------------------------------------------------
+    @rpc
+    def get_person(self, person_id):
+        return self.repo.get("people", person_id)
+
+    @rpc
+    def find_people(self, filters, page=1, per_page=50):
+        return usecases.find_people(self.repo, filters, page, per_page)
+
+    @rpc
+    def create_person(self, data):
+        return usecases.create_person(self.repo, self.announce, data)
+
+    @rpc
+    def update_person(self, person_id, changes):
+        return usecases.update_person(self.repo, self.announce, person_id, changes)
 
     @rpc
     def health(self):

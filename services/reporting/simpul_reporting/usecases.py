@@ -11,5 +11,13 @@ def record_event(received: contracts.Received, repo) -> bool:
                       partial(facts.project, received=received), facts.counter_deltas)
 
 
-def region_summary(region: str, repo) -> dict:
-    return facts.summary(region, repo.counters_of(region))
+def region_summary(region: str, repo, posyandu_counts=None) -> dict:
+    """The counts of a region, with how many Posyandu it has (from the registry)."""
+    return {**facts.summary(region, repo.counters_of(region)), "posyandu": posyandu_counts}
+
+
+def refresh_places(change: contracts.RegistryChanged, places) -> None:
+    """A Posyandu added, moved, (de)activated or re-labelled ILP changes the counts of its
+    regions: forget them all (they are cheap to ask again)."""
+    if change.entity in ("posyandu", "region"):
+        places.forget()

@@ -1,11 +1,10 @@
 """nameko entrypoints of routing."""
 from nameko.rpc import RpcProxy, rpc
 
-from simpul_common.nameko_ext import MongoDatabase, Publish, consume
+from simpul_common.nameko_ext import Cached, MongoDatabase, Publish, consume, on_broadcast
 
 from . import usecases
 from .repository import CaseRepository, prepare
-from .tables import RoutingTables
 
 
 class RoutingService:
@@ -13,7 +12,7 @@ class RoutingService:
     db = MongoDatabase(prepare=prepare)
     publish = Publish()
     registry = RpcProxy("registry")
-    tables = RoutingTables()
+    tables = Cached("ROUTING_TABLE_TTL_SECONDS", 60)   # forgotten on registry.changed
 
     @consume("routing.reports")
     def on_report_received(self, received):
@@ -21,6 +20,10 @@ class RoutingService:
             return self.tables.get(kabupaten_code,
                                    lambda: self.registry.routing_table(kabupaten_code))
         usecases.route_report(received.message, CaseRepository(self.db), table, self.publish)
+
+    @on_broadcast("registry.changed")
+    def on_registry_changed(self, received):
+        usecases.refresh_tables(received.message, self.tables)
 
     @rpc
     def get_case(self, report_id):

@@ -14,3 +14,13 @@ def route_report(event: contracts.ReportReceived, cases, routing_table, publish)
         case = cases.add(decide(event, table, contracts.utc_now()))
     publish(outcome_event(case))
     return case
+
+
+ROUTING_ENTITIES = {"routing_rule", "opd", "service_type"}
+
+
+def refresh_tables(change: contracts.RegistryChanged, tables) -> None:
+    """Forget the cached routing table a registry change touches, so the next report of that
+    kabupaten/kota is decided on the new rules."""
+    if change.entity in ROUTING_ENTITIES:
+        tables.forget(change.region or None)

@@ -19,11 +19,12 @@ _KEY = re.compile(r"^[\x21-\x7e]{1,200}$")
 
 def check_place(report: ReportIn, rpc: Rpc, cache: RegistryCache) -> None:
     desa = cache.get(("region", report.desa_code),
-                     lambda: rpc.call("registry", "get_region", report.desa_code))
+                     lambda: rpc.call("registry", "get_region", report.desa_code), remember_none=False)
     if desa is None or desa["level"] != "desa":
         raise invalid("desa_code", "desa/kelurahan tidak dikenal di registry", report.desa_code)
     posyandu = cache.get(("posyandu", report.posyandu_id),
-                         lambda: rpc.call("registry", "get_posyandu", report.posyandu_id))
+                         lambda: rpc.call("registry", "get_posyandu", report.posyandu_id),
+                         remember_none=False)
     if posyandu is None or not posyandu["active"]:
         raise invalid("posyandu_id", "Posyandu tidak dikenal atau tidak aktif", report.posyandu_id)
     if posyandu["desa_code"] != report.desa_code:

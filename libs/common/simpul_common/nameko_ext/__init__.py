@@ -2,8 +2,10 @@
 
 Only service modules import this package; domains and use cases never see nameko.
 """
+from .broadcast import on_broadcast
+from .cached import Cached
 from .consumer import consume
 from .publisher import Publish
 from .storage import MongoDatabase
 
-__all__ = ["MongoDatabase", "Publish", "consume"]
+__all__ = ["Cached", "MongoDatabase", "Publish", "consume", "on_broadcast"]

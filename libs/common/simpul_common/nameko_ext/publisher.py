@@ -1,11 +1,11 @@
 """Publishing contract messages: persistent, confirmed by the broker and mandatory, so a
-message the broker cannot route raises instead of vanishing."""
+message the broker cannot route raises instead of vanishing (broadcasts excepted)."""
 from kombu import Connection
 from nameko.amqp.publish import Publisher
 from nameko.constants import AMQP_URI_CONFIG_KEY
 from nameko.extensions import DependencyProvider
 
-from .. import messaging
+from .. import contracts, messaging
 
 PERSISTENT = 2
 
@@ -17,7 +17,8 @@ def make_publisher(amqp_uri: str, **options) -> Publisher:
 
 def publish_envelope(publisher: Publisher, envelope: dict) -> None:
     publisher.publish(envelope, exchange=messaging.exchange_for(envelope["type"]),
-                      routing_key=envelope["type"], message_id=envelope["id"])
+                      routing_key=envelope["type"], message_id=envelope["id"],
+                      mandatory=envelope["type"] not in contracts.BROADCASTS)
 
 
 class Publish(DependencyProvider):

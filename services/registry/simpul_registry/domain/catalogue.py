@@ -1,5 +1,8 @@
-"""Labels and follow-up norms of the 29 SPM service types (editable by an admin later)."""
+"""Labels, ILP clusters and follow-up norms of the 29 SPM service types; an admin edits them,
+the codes themselves are fixed by PP 2/2018."""
 from simpul_common.catalogue import ILP_CLUSTERS, SERVICE_TYPES, spm_area_of
+
+from .checks import only
 
 AREA_LABELS = {
     "pendidikan": ("Pendidikan", "Education"),
@@ -82,3 +85,32 @@ def service_type_entries() -> list[dict]:
             "resolve_days": 60,
         })
     return entries
+
+
+EDITABLE = {"label_id", "label_en", "ilp_cluster", "acknowledge_working_days",
+            "follow_up_working_days", "resolve_days"}
+
+
+def edited(current: dict, changes: dict) -> dict:
+    """The service type after an admin's `changes`, or `Rejected` naming every bad field."""
+    problems = only(changes, EDITABLE)
+    merged = {**current, **{k: v for k, v in changes.items() if k in EDITABLE}}
+    for field in ("label_id", "label_en"):
+        if field in changes:
+            merged[field] = problems.text(changes, field, 2, 200)
+    if "ilp_cluster" in changes:
+        cluster = changes["ilp_cluster"]
+        if cluster is not None and current["spm_area"] != "kesehatan":
+            problems.add("ilp_cluster", "klaster ILP hanya untuk layanan kesehatan")
+        elif cluster is not None and (not isinstance(cluster, str) or
+                                      cluster not in set(ILP_CLUSTERS.values())):
+            problems.add("ilp_cluster", "harus ibu_anak, usia_dewasa_lansia atau penyakit_menular")
+    limits = {"acknowledge_working_days": 30, "follow_up_working_days": 60, "resolve_days": 365}
+    for field, high in limits.items():
+        if field in changes:
+            problems.number(changes, field, 1, high)
+    if problems.ok("acknowledge_working_days") and problems.ok("follow_up_working_days") and \
+            merged["follow_up_working_days"] < merged["acknowledge_working_days"]:
+        problems.add("follow_up_working_days", "tidak boleh lebih pendek dari batas tanggapan")
+    problems.raise_if_any()
+    return merged

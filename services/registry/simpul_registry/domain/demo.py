@@ -47,7 +47,7 @@ def opds(kabupaten: dict, kecamatan: list[dict]) -> list[dict]:
                       "kecamatan_code": k["code"]} for k in kecamatan]
         result.append({
             "_id": opd_code, "kabupaten_code": kabupaten["code"], "short_code": code,
-            "name": f"{name} {kabupaten['name']}", "units": units,
+            "name": f"{name} {kabupaten['name']}", "active": True, "units": units,
             "channels": [{"type": "rabbitmq", "queue": contracts.opd_queue_name(opd_code)}],
         })
     return result
@@ -71,7 +71,7 @@ def _rule(kabupaten_code, region_prefix, service_type, opd, unit):
         "_id": f"demo:{region_prefix}:{service_type}", "kabupaten_code": kabupaten_code,
         "region_prefix": region_prefix, "service_type": service_type,
         "opd_code": f"{kabupaten_code}/{opd}", "unit_code": unit,
-        "valid_from": VALID_FROM, "valid_to": None,
+        "valid_from": VALID_FROM, "valid_to": None, "created_at": None, "ended_at": None,
     }
 
 
@@ -85,7 +85,8 @@ def posyandu(kabupaten_code: str, desa: list[dict]) -> list[dict]:
         for n in range(per_desa + (1 if index < extra else 0)):
             flower = FLOWERS[int(_rank(d["code"])[:6], 16) % len(FLOWERS)]
             result.append({
-                "_id": f"P{digits}{n + 1:02d}", "name": f"Posyandu {flower} {ROMAN[n]}",
+                "_id": f"P{digits}{n + 1:02d}", "registration_number": f"{digits}.{n + 1:02d}",
+                "name": f"Posyandu {flower} {ROMAN[n]}",
                 "desa_code": d["code"], "kecamatan_code": d["code"][:8],
                 "kabupaten_code": kabupaten_code, "ilp": False, "six_spm": False,
                 "active": True, "kader": [],

@@ -1,19 +1,6 @@
 """The registry in a nameko container on the real broker and SecantusDB."""
-import pytest
-from pymongo import MongoClient
-
-from simpul_registry.repository import RegistryRepository, prepare
+from simpul_registry.repository import RegistryRepository
 from simpul_registry.seed import seed_demo
-from simpul_registry.service import RegistryService
-
-
-@pytest.fixture
-def registry(run_service, service_config, mongo_uri, db_names, broker):
-    db = MongoClient(mongo_uri)[db_names["registry"]]
-    prepare(db)
-    seed_demo(RegistryRepository(db), say=lambda _: None)
-    run_service(RegistryService, service_config(db_names["registry"]))
-    return db
 
 
 def test_lists_the_posyandu_of_a_desa(registry, rpc):
@@ -64,10 +51,14 @@ def test_coverage_of_both_demo_kabupaten_is_complete(registry, rpc):
 
 
 def test_a_deleted_rule_shows_up_as_a_gap(registry, rpc):
-    registry.routing_rules.delete_one({"_id": "demo:33.25:trantibumlinmas.ketertiban_umum"})
-    gaps = rpc.registry.coverage("33.25", "2026-11-23")["gaps"]
+    rule = registry.routing_rules.find_one_and_delete({"_id": "demo:33.25:trantibumlinmas.ketertiban_umum"})
+    try:
+        gaps = rpc.registry.coverage("33.25", "2026-11-23")["gaps"]
+    finally:
+        registry.routing_rules.insert_one(rule)
     assert {g["service_type"] for g in gaps} == {"trantibumlinmas.ketertiban_umum"}
     assert len(gaps) == 15
+    assert rpc.registry.coverage("33.25", "2026-11-23")["complete"]
 
 
 def test_a_region_comes_with_its_ancestors_and_children(registry, rpc):

@@ -1,4 +1,6 @@
 """Routing in a nameko container, asking a real registry container for its rules."""
+import time
+
 import pytest
 from pymongo import MongoClient
 
@@ -62,9 +64,38 @@ def test_without_a_responsible_opd_the_report_goes_to_the_tph(system, broker):
     registry_db, routing_db = system
     registry_db.routing_rules.delete_many({"kabupaten_code": "21.71", "service_type": "sosial.*"})
     probe = broker.probe(contracts.ReportUnroutable.type)
-    import time
     time.sleep(0.6)  # past the routing table cache
     broker.publish(received("r-orphan", "sosial.anak_terlantar", "21.71.01.1002"))
     event = wait_until(lambda: probe.of_type("report.unroutable"), what="unroutable")[0]
     assert event["data"]["tph_region"] == "21.71"
     assert routing_db.cases.find_one({"_id": "r-orphan"})["status"] == "unroutable"
+
+
+@pytest.fixture
+def slow_cache_system(run_service, service_config, mongo_uri, db_names, broker):
+    """Routing whose cached tables would live five minutes: only `registry.changed` can
+    refresh them in time."""
+    registry_db = MongoClient(mongo_uri)[db_names["registry"]]
+    prepare(registry_db)
+    seed_demo(RegistryRepository(registry_db), say=lambda _: None)
+    run_service(RegistryService, service_config(db_names["registry"]))
+    run_service(RoutingService, service_config(db_names["routing"], ROUTING_TABLE_TTL_SECONDS=300))
+
+
+def test_a_rule_changed_in_the_registry_routes_the_next_report_without_a_restart(
+        slow_cache_system, broker, rpc):
+    probe = broker.probe(contracts.ReportRouted.type)
+    broker.publish(received("r-before", "kesehatan.balita", "33.25.03.2001"))
+    wait_until(lambda: probe.of_type("report.routed"), what="first routed")
+    opd = rpc.registry.create_opd({"kabupaten_code": "33.25", "short_code": "dinkes_gizi",
+                                   "name": "UPT Gizi Dinas Kesehatan Batang"})["item"]
+    rule = rpc.registry.create_rule({"region_prefix": "33.25.03", "service_type": "kesehatan.balita",
+                                     "opd_code": opd["id"]})["item"]
+    time.sleep(0.5)   # the broadcast reaches routing within milliseconds
+    broker.publish(received("r-after", "kesehatan.balita", "33.25.03.2001"))
+    events = wait_until(lambda: len(probe.of_type("report.routed")) == 2 and probe.seen,
+                        what="second routed")
+    by_report = {e["data"]["report_id"]: e["data"] for e in events}
+    assert by_report["r-before"]["opd_code"] == "33.25/dinkes"
+    assert by_report["r-after"]["opd_code"] == "33.25/dinkes_gizi"
+    assert by_report["r-after"]["rule_id"] == rule["id"]

@@ -1,0 +1,29 @@
+"""The registry's RPC calls (docs/registry-rpc.md) as the admin routes make them: every answer
+goes through `registry_answer`, so an error result becomes the same HTTP error everywhere."""
+from fastapi import Response
+from pydantic import BaseModel
+
+from ..broker import RpcPool
+from .deps import Paging
+from .errors import registry_answer
+
+
+def find(rpc: RpcPool, method: str, filters: BaseModel, paging: Paging) -> dict:
+    """A page of a list; only the filters the client gave are passed on."""
+    given = filters.model_dump(mode="json", exclude_none=True)
+    answer = rpc.call("registry", method, given, paging.page, paging.per_page)
+    return registry_answer(answer, where="query")
+
+
+def look_up(rpc: RpcPool, method: str, key: str, missing: str) -> dict:
+    return registry_answer(rpc.call("registry", method, key), missing=missing)
+
+
+def write(rpc: RpcPool, method: str, *args) -> dict:
+    """The item as the registry stored it."""
+    return registry_answer(rpc.call("registry", method, *args))["item"]
+
+
+def created(response: Response, item: dict, collection: str) -> dict:
+    response.headers["Location"] = f"/api/v1/{collection}/{item['id']}"
+    return item

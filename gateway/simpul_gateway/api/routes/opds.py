@@ -1,0 +1,39 @@
+"""OPD of each kabupaten/kota; an OPD's code is `<kabupaten>/<short_code>`, e.g. `33.25/dinkes`."""
+from typing import Annotated
+
+from fastapi import APIRouter, Path, Query, Response
+
+from simpul_common.regions import KABUPATEN_PATTERN
+
+from ..deps import Pages, Rpc
+from ..registry import created, find, look_up, write
+from ...schemas import Page
+from ...schemas.fields import SHORT_CODE_PATTERN
+from ...schemas.opds import Opd, OpdChanges, OpdFilters, OpdIn
+
+router = APIRouter(prefix="/api/v1/opds", tags=["opds"])
+Kabupaten = Annotated[str, Path(pattern=KABUPATEN_PATTERN, examples=["33.25"])]
+ShortCode = Annotated[str, Path(pattern=SHORT_CODE_PATTERN, examples=["dinkes"])]
+
+
+@router.get("", response_model=Page[Opd], summary="OPD, filtered and paginated")
+def list_opds(rpc: Rpc, paging: Pages, filters: Annotated[OpdFilters, Query()]):
+    return find(rpc, "find_opds", filters, paging)
+
+
+@router.get("/{kabupaten}/{short_code}", response_model=Opd, summary="One OPD")
+def get_opd(rpc: Rpc, kabupaten: Kabupaten, short_code: ShortCode):
+    code = f"{kabupaten}/{short_code}"
+    return look_up(rpc, "get_opd", code, f"OPD {code} tidak ditemukan")
+
+
+@router.post("", status_code=201, response_model=Opd,
+             summary="Register an OPD; its own RabbitMQ queue is added as a channel")
+def create_opd(rpc: Rpc, body: OpdIn, response: Response):
+    return created(response, write(rpc, "create_opd", body.sent()), "opds")
+
+
+@router.patch("/{kabupaten}/{short_code}", response_model=Opd,
+              summary="Change an OPD's name, units, channels or active flag")
+def update_opd(rpc: Rpc, kabupaten: Kabupaten, short_code: ShortCode, body: OpdChanges):
+    return write(rpc, "update_opd", f"{kabupaten}/{short_code}", body.sent())

@@ -1,0 +1,68 @@
+"""OPD of a kabupaten/kota: field units and the channels their cases go out on."""
+from typing import Annotated, Literal, Optional, Union
+
+from pydantic import BaseModel, Field
+
+from .base import Changes, Sent, Strict
+from .fields import Email, KabupatenCode, KecamatanCode, Search, ShortCode, UnitCode
+
+OpdName = Annotated[str, Field(min_length=3, max_length=200, examples=["Dinas Kesehatan Kabupaten Batang"])]
+
+
+class Unit(Strict):
+    code: UnitCode
+    name: str = Field(..., min_length=3, max_length=200, examples=["Puskesmas Wonotunggal"])
+    kecamatan_code: Optional[KecamatanCode] = None
+
+
+class RabbitmqChannel(Strict):
+    type: Literal["rabbitmq"]
+    queue: Optional[str] = Field(None, description="Always derived from the OPD code; "
+                                                   "ignored when sent", examples=["simpul.opd.33.25.dinkes"])
+
+
+class WebhookChannel(Strict):
+    type: Literal["webhook"]
+    url: str = Field(..., pattern=r"^https://\S{4,500}$", examples=["https://sik.batangkab.go.id/simpul"])
+
+
+class EmailChannel(Strict):
+    type: Literal["email"]
+    address: Email
+
+
+Channel = Annotated[Union[RabbitmqChannel, WebhookChannel, EmailChannel], Field(discriminator="type")]
+
+
+class Opd(BaseModel):
+    id: str = Field(..., examples=["33.25/dinkes"])
+    kabupaten_code: str = Field(..., examples=["33.25"])
+    short_code: str = Field(..., examples=["dinkes"])
+    name: str = Field(..., examples=["Dinas Kesehatan Kabupaten Batang"])
+    active: bool
+    units: list[Unit]
+    channels: list[Channel]
+
+
+class OpdFilters(BaseModel):
+    kabupaten_code: Optional[KabupatenCode] = None
+    q: Optional[Search] = None
+    active: Optional[bool] = None
+
+
+class OpdIn(Sent):
+    kabupaten_code: KabupatenCode
+    short_code: ShortCode
+    name: OpdName
+    units: list[Unit] = Field(default_factory=list)
+    channels: list[Channel] = Field(default_factory=list, description=(
+        "Webhooks and e-mail; the OPD's own RabbitMQ queue is always added"))
+    active: bool = True
+
+
+class OpdChanges(Changes):
+    name: OpdName = None
+    units: list[Unit] = Field(None, description="Replaces the list; a unit a rule in force "
+                                                "still names cannot be removed")
+    channels: list[Channel] = Field(None, description="Replaces the list")
+    active: bool = None
