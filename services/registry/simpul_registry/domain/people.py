@@ -13,6 +13,8 @@ ROLES = ("kader", "tph", "opd_officer", "opd_head", "admin", "viewer")
 FIELDS = {"name", "role", "posyandu_id", "opd_code", "kabupaten_code", "phone", "email", "active"}
 EDITABLE = FIELDS - {"role"}
 _BOUND_ELSEWHERE = ("kader", "opd_officer", "opd_head")   # their kabupaten/kota follows the binding
+_UNBOUND = {"posyandu_id": "kader harus terikat pada satu Posyandu yang ada di registry",
+            "opd_code": "petugas dan kepala OPD harus terikat pada satu OPD yang ada"}
 _EMAIL = re.compile(r"[^@\s]{1,64}@[^@\s]{1,190}\.[A-Za-z]{2,}")
 
 
@@ -53,18 +55,13 @@ def _binding(role, data, posyandu_of, opd_of, kabupaten_of, problems: Problems) 
         if data.get(field) is not None and field != needs and not (
                 field == "kabupaten_code" and role in ("admin", "viewer")):
             problems.add(field, f"tidak berlaku untuk peran {role}")
-    if needs == "posyandu_id":
-        found = posyandu_of(data.get("posyandu_id")) if isinstance(data.get("posyandu_id"), str) else None
+    if needs in _UNBOUND:
+        key = data.get(needs)
+        found = (posyandu_of if needs == "posyandu_id" else opd_of)(key) if isinstance(key, str) else None
         if found is None:
-            problems.add("posyandu_id", "kader harus terikat pada satu Posyandu yang ada di registry")
+            problems.add(needs, _UNBOUND[needs])
             return {}
-        return {"posyandu_id": found["id"], "kabupaten_code": found["kabupaten_code"]}
-    if needs == "opd_code":
-        found = opd_of(data.get("opd_code")) if isinstance(data.get("opd_code"), str) else None
-        if found is None:
-            problems.add("opd_code", "petugas dan kepala OPD harus terikat pada satu OPD yang ada")
-            return {}
-        return {"opd_code": found["id"], "kabupaten_code": found["kabupaten_code"]}
+        return {needs: found["id"], "kabupaten_code": found["kabupaten_code"]}
     kabupaten = data.get("kabupaten_code")
     if kabupaten is None and role in ("admin", "viewer"):
         return {}

@@ -2,7 +2,7 @@
 of the region types, so `kab. batang` finds `33.25` and `kel batu selicin` a kelurahan of Batam.
 
 Every region stores `search`: the words of its name plus the words of its type; a query matches
-when each of its words starts one of those words."""
+when each of its words starts one of those words (a type word must be the region's type)."""
 import re
 import unicodedata
 
@@ -46,7 +46,11 @@ def prefix_range(word: str) -> tuple[str, str]:
 
 
 def matches(region: dict, query_words: list[str]) -> bool:
-    return all(any(w.startswith(q) for w in region["search"]) for q in query_words)
+    """Each query word starts a word of the region; a region type word (`kab`, `kota`, `desa`)
+    must be that region's type, or a whole word of its name (desa "Kota Baru")."""
+    type_words = set(TYPE_WORDS.get(region["type"], ()))
+    return all(q in type_words or q in region["search"] if q in _ALL_TYPE_WORDS
+               else any(w.startswith(q) for w in region["search"]) for q in query_words)
 
 
 def rank(region: dict, query_words: list[str]) -> tuple:

@@ -77,3 +77,14 @@ def test_of_two_exact_names_the_higher_level_comes_first():
 def test_an_exact_name_comes_before_a_higher_level_prefix_match():
     query = words("batang")
     assert rank(KECAMATAN_BATANG, query) < rank(BATANGHARI, query)
+
+
+def test_a_type_abbreviation_does_not_match_the_start_of_a_name_word():
+    kelurahan = region("13.71.11.1010", "Batang Kabung Ganting", "kelurahan", "desa")
+    assert not matches(kelurahan, words("kab. batang"))
+    assert matches(kelurahan, words("batang kabu"))   # still typing a name
+
+
+def test_a_type_word_that_is_part_of_a_desa_name_still_finds_it():
+    desa = region("12.01.01.2001", "Kota Baru", "desa", "desa")
+    assert matches(desa, words("kota baru"))
