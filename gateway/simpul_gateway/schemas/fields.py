@@ -4,13 +4,10 @@ from typing import Annotated, Literal
 import lokal
 from pydantic import AfterValidator, Field
 
-from simpul_common.catalogue import ILP_CLUSTERS, SERVICE_TYPES, SPM_AREAS
-from simpul_common.regions import DESA_PATTERN, KABUPATEN_PATTERN, LEVELS, REGION_PATTERN
-
-SHORT_CODE_PATTERN = r"^[a-z][a-z0-9_]{1,30}$"
-OPD_CODE_PATTERN = KABUPATEN_PATTERN[:-1] + "/" + SHORT_CODE_PATTERN[1:]
-KECAMATAN_PATTERN = r"^\d{2}\.\d{2}\.\d{2}$"
-ROLES = ("kader", "tph", "opd_officer", "opd_head", "admin", "viewer")
+from simpul_common.catalogue import AREA_WILDCARDS, ILP_CLUSTERS, SERVICE_TYPES
+from simpul_common.codes import OPD_CODE_PATTERN, OPD_SHORT_CODE_PATTERN, ROLES, UNIT_CODE_PATTERN
+from simpul_common.regions import (DESA_PATTERN, KABUPATEN_PATTERN, KECAMATAN_PATTERN, LEVELS,
+                                   REGION_PATTERN)
 
 
 def _phone(value: str) -> str:
@@ -25,14 +22,13 @@ KabupatenCode = Annotated[str, Field(pattern=KABUPATEN_PATTERN, examples=["33.25
 KecamatanCode = Annotated[str, Field(pattern=KECAMATAN_PATTERN, examples=["33.25.01"])]
 DesaCode = Annotated[str, Field(pattern=DESA_PATTERN, examples=["33.25.01.2001"],
                                 description="Kemendagri code of a desa/kelurahan")]
-ShortCode = Annotated[str, Field(pattern=SHORT_CODE_PATTERN, examples=["dinkes"])]
+ShortCode = Annotated[str, Field(pattern=OPD_SHORT_CODE_PATTERN, examples=["dinkes"])]
 OpdCode = Annotated[str, Field(pattern=OPD_CODE_PATTERN, examples=["33.25/dinkes"])]
-UnitCode = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9.-]{1,60}$",
+UnitCode = Annotated[str, Field(pattern=UNIT_CODE_PATTERN,
                                 examples=["puskesmas-33.25.01"])]
 PosyanduId = Annotated[str, Field(min_length=1, max_length=40, examples=["P332501200101"])]
 Level = Literal[LEVELS]  # type: ignore[valid-type]
 ServiceType = Literal[SERVICE_TYPES]  # type: ignore[valid-type]
-AREA_WILDCARDS = tuple(f"{area}.*" for area in SPM_AREAS)   # a rule may name a whole SPM area
 RuleServiceType = Literal[SERVICE_TYPES + AREA_WILDCARDS]  # type: ignore[valid-type]
 IlpCluster = Literal[tuple(sorted(set(ILP_CLUSTERS.values())))]  # type: ignore[valid-type]
 Role = Literal[ROLES]  # type: ignore[valid-type]

@@ -4,10 +4,13 @@ from typing import Annotated, Literal, Optional
 from pydantic import BaseModel, Field
 
 from .base import Changes, FieldError, Sent
+from simpul_common.codes import REGISTRATION_NUMBER_PATTERN
+
 from .fields import DesaCode, KabupatenCode, KecamatanCode, PersonName, Search
 
-RegistrationNumber = Annotated[str, Field(pattern=r"^[0-9A-Za-z./-]{3,40}$", examples=["400.5/12/2024"],
-                                          description="3–40 letters, digits, `.`, `/`, `-`; unique")]
+RegistrationNumber = Annotated[str, Field(pattern=REGISTRATION_NUMBER_PATTERN, examples=["400.5/12/2024"],
+                                          description="3–40 letters, digits, `.`, `/`, `-`, "
+                                                      "beginning and ending with a letter or digit; unique")]
 PosyanduName = Annotated[str, Field(min_length=3, max_length=120, examples=["Posyandu Mawar I"])]
 
 

@@ -28,6 +28,7 @@ SPM_AREAS = MappingProxyType({
 })
 
 SERVICE_TYPES = tuple(f"{area}.{name}" for area, names in SPM_AREAS.items() for name in names)
+AREA_WILDCARDS = tuple(f"{area}.*" for area in SPM_AREAS)   # a routing rule may name a whole area
 
 ILP_CLUSTERS = MappingProxyType({
     "kesehatan.ibu_hamil": "ibu_anak",

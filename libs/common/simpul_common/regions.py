@@ -5,6 +5,7 @@ import re
 DESA_PATTERN = r"^\d{2}\.\d{2}\.\d{2}\.[1-3]\d{3}$"
 REGION_PATTERN = r"^\d{2}(\.\d{2}(\.\d{2}(\.\d{4})?)?)?$"
 KABUPATEN_PATTERN = r"^\d{2}\.\d{2}$"
+KECAMATAN_PATTERN = r"^\d{2}\.\d{2}\.\d{2}$"
 _DESA = re.compile(DESA_PATTERN)
 _ANY = re.compile(REGION_PATTERN)
 LEVELS = ("province", "kabupaten", "kecamatan", "desa")

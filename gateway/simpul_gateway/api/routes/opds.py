@@ -3,17 +3,17 @@ from typing import Annotated
 
 from fastapi import APIRouter, Path, Query, Response
 
+from simpul_common.codes import OPD_SHORT_CODE_PATTERN
 from simpul_common.regions import KABUPATEN_PATTERN
 
 from ..deps import Pages, Rpc
 from ..registry import created, find, look_up, write
 from ...schemas import Page
-from ...schemas.fields import SHORT_CODE_PATTERN
 from ...schemas.opds import Opd, OpdChanges, OpdFilters, OpdIn
 
 router = APIRouter(prefix="/api/v1/opds", tags=["opds"])
 Kabupaten = Annotated[str, Path(pattern=KABUPATEN_PATTERN, examples=["33.25"])]
-ShortCode = Annotated[str, Path(pattern=SHORT_CODE_PATTERN, examples=["dinkes"])]
+ShortCode = Annotated[str, Path(pattern=OPD_SHORT_CODE_PATTERN, examples=["dinkes"])]
 
 
 @router.get("", response_model=Page[Opd], summary="OPD, filtered and paginated")

@@ -3,11 +3,10 @@ its notifications go out on."""
 import re
 
 from simpul_common import contracts
+from simpul_common.codes import OPD_SHORT_CODE_PATTERN, UNIT_CODE_PATTERN
 
 from .checks import Problems, only
 
-SHORT_CODE = r"[a-z][a-z0-9_]{1,30}"
-UNIT_CODE = r"[a-z0-9][a-z0-9.-]{1,60}"
 FIELDS = {"kabupaten_code", "short_code", "name", "units", "channels", "active"}
 EDITABLE = {"name", "units", "channels", "active"}
 _EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[A-Za-z]{2,}")
@@ -20,7 +19,7 @@ def checked(data: dict, kecamatan_codes: set[str], problems: Problems | None = N
     for field in sorted(set(data) - FIELDS):
         problems.add(field, "kolom tidak dikenal")
     kabupaten = data.get("kabupaten_code")
-    short_code = problems.text(data, "short_code", 2, 31, SHORT_CODE)
+    short_code = problems.text(data, "short_code", 2, 31, OPD_SHORT_CODE_PATTERN)
     opd = {
         "_id": f"{kabupaten}/{short_code}", "kabupaten_code": kabupaten, "short_code": short_code,
         "name": problems.text(data, "name", 3, 200),
@@ -50,7 +49,7 @@ def _units(units, kecamatan_codes: set[str], problems: Problems) -> list[dict]:
             problems.add(field, "unit berisi code, name dan kecamatan_code (boleh kosong)")
             continue
         own = Problems()
-        code, name = own.text(unit, "code", 2, 62, UNIT_CODE), own.text(unit, "name", 3, 200)
+        code, name = own.text(unit, "code", 2, 62, UNIT_CODE_PATTERN), own.text(unit, "name", 3, 200)
         kecamatan = unit.get("kecamatan_code")
         if own.errors:
             problems.add(field, "; ".join(f"{e['field']}: {e['message']}" for e in own.errors))

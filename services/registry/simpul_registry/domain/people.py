@@ -5,11 +5,11 @@ import re
 
 import lokal
 
+from simpul_common.codes import ROLES
 from simpul_common.regions import KABUPATEN_PATTERN
 
 from .checks import Problems, only
 
-ROLES = ("kader", "tph", "opd_officer", "opd_head", "admin", "viewer")
 FIELDS = {"name", "role", "posyandu_id", "opd_code", "kabupaten_code", "phone", "email", "active"}
 EDITABLE = FIELDS - {"role"}
 _BOUND_ELSEWHERE = ("kader", "opd_officer", "opd_head")   # their kabupaten/kota follows the binding

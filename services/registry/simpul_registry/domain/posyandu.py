@@ -1,9 +1,9 @@
 """A Posyandu as the registry keeps it, and the checks of a new or changed one."""
+from simpul_common.codes import REGISTRATION_NUMBER_PATTERN
 from simpul_common.regions import is_desa_code
 
 from .checks import Problems, only
 
-REGISTRATION_PATTERN = r"[0-9A-Za-z][0-9A-Za-z./-]{1,38}[0-9A-Za-z]"
 FIELDS = {"registration_number", "name", "desa_code", "ilp", "six_spm", "active", "kader"}
 
 
@@ -14,7 +14,7 @@ def checked(data: dict, desa_of, problems: Problems | None = None) -> dict:
     for field in sorted(set(data) - FIELDS):
         problems.add(field, "kolom tidak dikenal")
     posyandu = {
-        "registration_number": problems.text(data, "registration_number", 3, 40, REGISTRATION_PATTERN),
+        "registration_number": problems.text(data, "registration_number", 3, 40, REGISTRATION_NUMBER_PATTERN),
         "name": problems.text(data, "name", 3, 120),
         "desa_code": _desa(data, desa_of, problems),
         "ilp": problems.boolean(data, "ilp", False),

@@ -1,12 +1,11 @@
 """Routing rules as an admin changes them: a new rule from a date, or an end date for an old
 one. Neither reaches into the past, so how a report was routed stays explainable."""
-from simpul_common.catalogue import SERVICE_TYPES, SPM_AREAS
+from simpul_common.catalogue import AREA_WILDCARDS, SERVICE_TYPES
 from simpul_common.regions import is_region_code
 
 from .checks import Problems, Rejected, only
 
 FIELDS = {"region_prefix", "service_type", "opd_code", "unit_code", "valid_from", "valid_to"}
-_AREA_WILDCARDS = {f"{area}.*" for area in SPM_AREAS}
 
 
 def checked(data: dict, today: str, region_of, opd_of) -> dict:
@@ -21,7 +20,7 @@ def checked(data: dict, today: str, region_of, opd_of) -> dict:
     kabupaten = prefix[:5] if region else None
     service_type = data.get("service_type")
     if not isinstance(service_type, str) or (service_type not in SERVICE_TYPES and
-                                             service_type not in _AREA_WILDCARDS):
+                                             service_type not in AREA_WILDCARDS):
         problems.add("service_type", "harus kode jenis layanan SPM atau <bidang>.*")
     opd = opd_of(data.get("opd_code")) if isinstance(data.get("opd_code"), str) else None
     if opd is None or not opd["active"]:

@@ -6,7 +6,7 @@ from simpul_common.regions import timezone_of
 
 from ..domain import search
 from ..domain.checks import Rejected, not_found
-from ..repository import prefix_filter
+from ..repository import prefix_filter, public
 
 MAX_PER_PAGE = 200
 
@@ -31,10 +31,10 @@ def stored(repo, collection: str, key: str, what: str) -> dict:
 
 
 def saved(repo, announce, collection: str, entity: str, document: dict, replace=True) -> dict:
-    """Store a checked document, announce it, and answer with it as stored."""
+    """Store a checked document, announce it, and answer with it as stored (no read back)."""
     (repo.replace if replace else repo.insert)(collection, document)
     announce(entity, document.get("kabupaten_code") or "", [document["_id"]])
-    return {"item": repo.get(collection, document["_id"])}
+    return {"item": public(document)}
 
 
 def known_regions(repo, filters: dict, fields: tuple[str, ...]) -> None:

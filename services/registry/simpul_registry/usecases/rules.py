@@ -38,6 +38,7 @@ def create_rule(repo, announce, data: dict) -> dict:
 def end_rule(repo, announce, rule_id: str, valid_to) -> dict:
     rule = stored(repo, "routing_rules", rule_id, "aturan")
     day = rules.end_date(rule, valid_to, local_today(rule["kabupaten_code"]))
-    repo.set_fields("routing_rules", rule_id, {"valid_to": day, "ended_at": contracts.utc_now()})
+    ended = {"valid_to": day, "ended_at": contracts.utc_now()}
+    repo.set_fields("routing_rules", rule_id, ended)
     announce("routing_rule", rule["kabupaten_code"], [rule_id])
-    return {"item": repo.get("routing_rules", rule_id)}
+    return {"item": {**rule, **ended}}

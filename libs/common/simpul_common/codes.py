@@ -1,0 +1,8 @@
+"""Syntax of the registry's own identifiers (DOMAIN.md), defined once: the gateway refuses a
+malformed one early, the registry decides whether it exists."""
+
+ROLES = ("kader", "tph", "opd_officer", "opd_head", "admin", "viewer")
+OPD_SHORT_CODE_PATTERN = r"^[a-z][a-z0-9_]{1,30}$"                 # `dinkes`
+OPD_CODE_PATTERN = r"^\d{2}\.\d{2}/[a-z][a-z0-9_]{1,30}$"          # `33.25/dinkes`
+UNIT_CODE_PATTERN = r"^[a-z0-9][a-z0-9.-]{1,60}$"                  # `puskesmas-33.25.01`
+REGISTRATION_NUMBER_PATTERN = r"^[0-9A-Za-z][0-9A-Za-z./-]{1,38}[0-9A-Za-z]$"   # Posyandu
