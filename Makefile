@@ -32,7 +32,7 @@ test-integration: install
 	$(PY) -m pytest -q -p simpul_devtools.eventlet_plugin services/*/tests/integration
 
 test-e2e: install
-	$(PY) -m pytest -q tests/e2e gateway/tests/integration
+	$(PY) -m pytest -q tests/e2e
 
 lock:
 	$(PYTHON) -m venv /tmp/simpul-lock && /tmp/simpul-lock/bin/pip install -q -r requirements.in

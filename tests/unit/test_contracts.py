@@ -52,7 +52,8 @@ def test_optional_fields_may_be_left_out_of_the_data():
 
 def test_every_message_type_decodes_from_its_own_envelope():
     assert set(contracts.MESSAGES) == {"report.submit", "report.received", "report.routed",
-                                       "report.unroutable", "notification.delivered",
+                                       "report.unroutable", "report.linked", "case.changed",
+                                       "case.escalated", "notification.delivered",
                                        "registry.changed"}
     for cls in contracts.MESSAGES.values():
         data = {f.name: "x" for f in dataclasses.fields(cls)}

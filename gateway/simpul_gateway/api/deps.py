@@ -1,13 +1,14 @@
 """Dependencies of the routes, as `Annotated` aliases."""
 from dataclasses import dataclass
-from typing import Annotated
+from typing import Annotated, Optional
 
-from fastapi import Depends, Query, Request
+from fastapi import Depends, Header, Query, Request
 from pymongo import MongoClient
 
 from ..broker import CommandSender, RpcPool
 from simpul_common.cache import TtlCache
 from ..settings import Settings
+from . import actor
 from .upload import csv_text
 
 
@@ -36,3 +37,12 @@ DataKey = Annotated[bytes, _state("data_key")]
 Storage = Annotated[MongoClient, _state("storage")]   # only to ping it: the gateway owns no data
 Pages = Annotated[Paging, Depends(_paging)]
 CsvText = Annotated[str, Depends(csv_text)]   # the uploaded CSV file, decoded
+
+
+def _acting(rpc: Rpc, cache: RegistryCache,
+            person_id: Annotated[Optional[str], Header(alias=actor.HEADER, max_length=64,
+                                                       description=actor.INTERIM)] = None) -> dict:
+    return actor.acting(rpc, cache, person_id)
+
+
+Acting = Annotated[dict, Depends(_acting)]   # routing's actor: who makes a move on a case

@@ -1,5 +1,6 @@
 """The registry's RPC calls (docs/registry-rpc.md) as the admin routes make them: every answer
-goes through `registry_answer`, so an error result becomes the same HTTP error everywhere."""
+goes through `registry_answer`, so an error result becomes the same HTTP error everywhere.
+Routing answers in the same shape (docs/routing-rpc.md), so its lists page the same way."""
 from fastapi import Response
 from pydantic import BaseModel
 
@@ -8,10 +9,11 @@ from .deps import Paging
 from .errors import registry_answer
 
 
-def find(rpc: RpcPool, method: str, filters: BaseModel, paging: Paging) -> dict:
+def find(rpc: RpcPool, method: str, filters: BaseModel, paging: Paging,
+         service: str = "registry") -> dict:
     """A page of a list; only the filters the client gave are passed on."""
     given = filters.model_dump(mode="json", exclude_none=True)
-    answer = rpc.call("registry", method, given, paging.page, paging.per_page)
+    answer = rpc.call(service, method, given, paging.page, paging.per_page)
     return registry_answer(answer, where="query")
 
 

@@ -4,7 +4,7 @@ from typing import Annotated, Literal
 import lokal
 from pydantic import AfterValidator, Field
 
-from simpul_common.catalogue import AREA_WILDCARDS, ILP_CLUSTERS, SERVICE_TYPES
+from simpul_common.catalogue import AREA_WILDCARDS, ILP_CLUSTERS, SERVICE_TYPES, SPM_AREAS
 from simpul_common.codes import OPD_CODE_PATTERN, OPD_SHORT_CODE_PATTERN, ROLES, UNIT_CODE_PATTERN
 from simpul_common.regions import (DESA_PATTERN, KABUPATEN_PATTERN, KECAMATAN_PATTERN, LEVELS,
                                    REGION_PATTERN)
@@ -29,6 +29,7 @@ UnitCode = Annotated[str, Field(pattern=UNIT_CODE_PATTERN,
 PosyanduId = Annotated[str, Field(min_length=1, max_length=40, examples=["P332501200101"])]
 Level = Literal[LEVELS]  # type: ignore[valid-type]
 ServiceType = Literal[SERVICE_TYPES]  # type: ignore[valid-type]
+SpmArea = Literal[tuple(SPM_AREAS)]  # type: ignore[valid-type]
 RuleServiceType = Literal[SERVICE_TYPES + AREA_WILDCARDS]  # type: ignore[valid-type]
 IlpCluster = Literal[tuple(sorted(set(ILP_CLUSTERS.values())))]  # type: ignore[valid-type]
 Role = Literal[ROLES]  # type: ignore[valid-type]

@@ -72,6 +72,10 @@ class ReportOut(BaseModel):
     citizen: Optional[dict]
     assigned_opd: Optional[AssignedOpd]
     due_at: Optional[str]
+    escalation_level: Optional[int] = Field(None, ge=0, le=3)
+    linked_to: Optional[str] = Field(None, description="The open case a duplicate joined")
+    visit_id: Optional[str] = None
+    household_ref: Optional[str] = None
     received_at: str
     delivery: Delivery
     history: list[HistoryEntry]

@@ -1,6 +1,7 @@
 """The gateway app against an in-memory registry: a fake that answers the RPC calls of
 docs/registry-rpc.md as the registry does (pages, look-ups, writes and their error results),
-for a few regions of Kabupaten Batang."""
+for a few regions of Kabupaten Batang. Routing is a smaller fake that remembers what it was
+asked (docs/routing-rpc.md), and commands are kept instead of published."""
 import csv
 import io
 
@@ -74,13 +75,6 @@ class FakeRegistry:
                                  "ilp_cluster": None, "acknowledge_working_days": 3,
                                  "follow_up_working_days": 5, "resolve_days": 60}
                           for code in SERVICE_TYPES}
-
-    def call(self, service, method, *args, **kwargs):
-        assert service == "registry", service
-        return getattr(self, method)(*args, **kwargs)
-
-    def close(self):
-        pass
 
     def get_region(self, code):
         return self.regions.items.get(code)
@@ -197,14 +191,83 @@ class FakeRegistry:
         return self.people.change(person_id, changes)
 
 
+class FakeRouting:
+    """Cases by id; every call is remembered, so a test sees what the gateway asked."""
+    SHOWN = ("kabupaten_code", "posyandu_id", "visit_id", "household_ref", "service_type")
+
+    def __init__(self):
+        self.cases, self.calls = {}, []
+
+    def find_cases(self, filters, page=1, per_page=50):
+        self.calls.append(("find_cases", filters, page, per_page))
+        if "status" in filters and "bogus" in filters["status"]:
+            return error(422, "status", "status tidak dikenal")
+        found = [c for c in self.cases.values()   # the fields a case shows as they are
+                 if all(c[k] == v for k, v in filters.items() if k in self.SHOWN)]
+        return {"items": found, "total": len(found), "page": page, "per_page": per_page}
+
+    def get_case(self, case_id):
+        case = self.cases.get(case_id)
+        return case and {**case, "history": []}
+
+    def case_history(self, case_id):
+        return [] if case_id in self.cases else None
+
+    def household_cases(self, household_ref):
+        found = [c for c in self.cases.values() if c["household_ref"] == household_ref]
+        return {"household_ref": household_ref, "total": len(found), "open": len(found),
+                "by_area": {c["spm_area"]: [c] for c in found}}
+
+    def act(self, case_id, action, actor, details):
+        self.calls.append(("act", case_id, action, actor, details))
+        if case_id not in self.cases:
+            return error(404, "id", f"kasus {case_id} tidak ada")
+        if actor["role"] == "kader":
+            return error(403, "actor", "peran kader tidak dapat melakukan " + action)
+        return {"item": {**self.cases[case_id], "history": [{
+            "seq": 0, "action": action, "from": "routed", "to": "acknowledged", "at": "t",
+            "actor": {"role": actor["role"], "id": actor["id"], "name": actor["name"]}, **details}]}}
+
+
+class FakeCommands:
+    def __init__(self):
+        self.sent = []
+
+    def send(self, envelope):
+        self.sent.append(envelope)
+
+
+class FakeServices:
+    def __init__(self, **services):
+        self.services = services
+
+    def call(self, service, method, *args, **kwargs):
+        return getattr(self.services[service], method)(*args, **kwargs)
+
+    def close(self):
+        pass
+
+
 @pytest.fixture
 def registry():
     return FakeRegistry()
 
 
 @pytest.fixture
-def api(registry):
+def routing():
+    return FakeRouting()
+
+
+@pytest.fixture
+def commands():
+    return FakeCommands()
+
+
+@pytest.fixture
+def api(registry, routing, commands):
     app = create_app(Settings(SIMPUL_DATA_KEY=sealing.new_key()))
     with TestClient(app) as client:
-        app.state.rpc = registry   # the lifespan built the real RPC pool; it never connected
+        # the lifespan built the real RPC pool and command sender; they never connected
+        app.state.rpc = FakeServices(registry=registry, routing=routing)
+        app.state.commands = commands
         yield client

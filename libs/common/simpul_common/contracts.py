@@ -65,6 +65,8 @@ class SubmitReport(Message):
     body_hash: str
     submitted_at: str
     idempotency_key_hash: Optional[str] = None
+    visit_id: Optional[str] = None        # the needs of one visit share it
+    household_ref: Optional[str] = None   # keyed hash of the household id: a reference, not data
 
 
 # --- events (published once, subscribed by any number of queues) -------------------------
@@ -84,6 +86,8 @@ class ReportEvent(Message):
 class ReportReceived(ReportEvent):
     type: ClassVar[str] = "report.received"
     received_at: str
+    visit_id: Optional[str] = None
+    household_ref: Optional[str] = None
 
 
 @dataclass(frozen=True)
@@ -95,6 +99,7 @@ class ReportRouted(ReportEvent):
     due_at: str
     routed_at: str
     unit_code: Optional[str] = None   # field unit of the OPD, e.g. the kecamatan's Puskesmas
+    sequence: int = 0   # the case's history position: 0 when first routed, later on transfer/assign
 
 
 @dataclass(frozen=True)
@@ -104,6 +109,53 @@ class ReportUnroutable(ReportEvent):
     reason: str
     tph_region: str
     routed_at: str
+
+
+@dataclass(frozen=True)
+class ReportLinked(ReportEvent):
+    """The household already has an open case of this service type: the report joins that
+    case (`case_id`) instead of being routed again."""
+    type: ClassVar[str] = "report.linked"
+    case_id: str
+    linked_at: str
+
+
+@dataclass(frozen=True)
+class CaseChanged(ReportEvent):
+    """A case moved in its lifecycle (see docs/case-lifecycle.md). `report_id` is the case's
+    id; `sequence` its history position, so a consumer keeps the latest state whatever order
+    events arrive in. Notes, resolutions and reasons stay in the case's history, never here."""
+    type: ClassVar[str] = "case.changed"
+    action: str
+    from_status: str
+    to_status: str
+    actor_role: str
+    kabupaten_code: str
+    escalation_level: int
+    changed_at: str
+    sequence: int
+    opd_code: Optional[str] = None        # who holds the case now (None in TPH triage)
+    opd_name: Optional[str] = None
+    due_at: Optional[str] = None          # the follow-up (resolve) deadline, if an OPD holds it
+
+
+ESCALATION_TARGETS = ("opd_officer", "opd_head", "tph", "sekda")   # by escalation level 0..3
+
+
+@dataclass(frozen=True)
+class CaseEscalated(ReportEvent):
+    """A case missed its `deadline` (`acknowledge`, `resolve` or `triage`, due at
+    `overdue_since`) and climbed one rung of the ladder: `level` 1 = OPD head, 2 = TPH,
+    3 = Sekda; `target` names that rung."""
+    type: ClassVar[str] = "case.escalated"
+    level: int
+    target: str
+    deadline: str
+    overdue_since: str
+    kabupaten_code: str
+    escalated_at: str
+    sequence: int
+    opd_code: Optional[str] = None        # None for a case in TPH triage
 
 
 @dataclass(frozen=True)
@@ -136,8 +188,8 @@ class RegistryChanged(Message):
 
 MESSAGES: dict[str, type[Message]] = {
     cls.type: cls
-    for cls in (SubmitReport, ReportReceived, ReportRouted, ReportUnroutable,
-                NotificationDelivered, RegistryChanged)
+    for cls in (SubmitReport, ReportReceived, ReportRouted, ReportUnroutable, ReportLinked,
+                CaseChanged, CaseEscalated, NotificationDelivered, RegistryChanged)
 }
 COMMANDS = frozenset({SubmitReport.type})
 # Broadcasts go to transient per-replica queues; with no replica running nobody needs them,
@@ -188,10 +240,12 @@ def decode(envelope: dict) -> Received:
 
 QUEUES: dict[str, tuple[str, ...]] = {
     "intake.submissions": (SubmitReport.type,),
-    "intake.tracking": (ReportRouted.type, ReportUnroutable.type, NotificationDelivered.type),
+    "intake.tracking": (ReportRouted.type, ReportUnroutable.type, ReportLinked.type,
+                        CaseChanged.type, CaseEscalated.type, NotificationDelivered.type),
     "routing.reports": (ReportReceived.type,),
-    "notification.cases": (ReportRouted.type,),
-    "reporting.facts": (ReportReceived.type, ReportRouted.type, ReportUnroutable.type),
+    "notification.cases": (ReportRouted.type, CaseEscalated.type),
+    "reporting.facts": (ReportReceived.type, ReportRouted.type, ReportUnroutable.type,
+                        ReportLinked.type),
 }
 
 
@@ -209,20 +263,29 @@ def opd_routing_key(opd_code: str, message_type: str) -> str:
 OPD_CONTRACT = "simpul.opd/1"
 
 
-def opd_case_notice(event: ReportRouted, notification_id: str, case_url: str, sent_at: str) -> dict:
-    """`case.routed` notice for the OPD's queue. `notification_id` is stable: a receiver that
-    sees it twice has already handled it."""
-    return {
+OPD_NOTICE_TYPES = {"report.routed": "case.routed", "case.escalated": "case.escalated"}
+
+
+def opd_case_notice(event: ReportEvent, notification_id: str, case_url: str, sent_at: str) -> dict:
+    """The notice for the OPD's queue of a `report.routed` (`case.routed`) or `case.escalated`
+    event. `notification_id` is stable: a receiver that sees it twice has already handled it."""
+    notice = {
         "contract": OPD_CONTRACT,
-        "type": "case.routed",
+        "type": OPD_NOTICE_TYPES[event.type],
         "notification_id": notification_id,
         "sent_at": sent_at,
         "case": {
             "report_id": event.report_id, "kind": event.kind,
             "service_type": event.service_type, "spm_area": event.spm_area,
             "desa_code": event.desa_code, "posyandu_id": event.posyandu_id,
-            "opd_code": event.opd_code, "unit_code": event.unit_code,
-            "due_at": event.due_at, "routed_at": event.routed_at,
-            "url": case_url,
+            "opd_code": event.opd_code, "url": case_url,
         },
     }
+    if isinstance(event, ReportRouted):
+        notice["case"].update(unit_code=event.unit_code, due_at=event.due_at,
+                              routed_at=event.routed_at)
+    if isinstance(event, CaseEscalated):
+        notice["escalation"] = {"level": event.level, "target": event.target,
+                                "deadline": event.deadline, "overdue_since": event.overdue_since,
+                                "escalated_at": event.escalated_at}
+    return notice

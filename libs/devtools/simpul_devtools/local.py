@@ -99,6 +99,9 @@ class LocalSystem:
         env = dict(os.environ, AMQP_URI=self.amqp_uri, SIMPUL_DATA_KEY=self.data_key,
                    GATEWAY_PUBLIC_URL=self.gateway_url, PYTHONUNBUFFERED="1",
                    PYTHONWARNINGS=",".join(QUIET_WARNINGS))
+        # a local system is a demo or a test: its clock may be set (routing's `sweep(now)`)
+        env.setdefault("SIMPUL_CLOCK_OVERRIDE", "1")
+        env.setdefault("ROUTING_SWEEP_SECONDS", "10")
         if self.mongo_uri:
             env["MONGO_URI"] = self.mongo_uri
         for name in SERVICES:

@@ -1,7 +1,10 @@
 """Run a service class in a real nameko container against the test broker and storage."""
+import uuid
+
 import pytest
 from nameko.containers import ServiceContainer
 from nameko.standalone.rpc import ClusterRpcProxy
+from pymongo import MongoClient
 
 
 @pytest.fixture(scope="session")
@@ -47,3 +50,19 @@ def run_module_service():
 def rpc(amqp_uri):
     with ClusterRpcProxy({"AMQP_URI": amqp_uri}, timeout=10) as proxy:
         yield proxy
+
+
+@pytest.fixture(scope="module")
+def registry(run_module_service, service_config, mongo_uri):
+    """One registry with the demo data for the module (starting one costs seconds): a test
+    changes only data of its own, or puts back what it changed. Answers its database."""
+    from simpul_registry.repository import RegistryRepository, prepare
+    from simpul_registry.seed import seed_demo
+    from simpul_registry.service import RegistryService
+
+    name = f"t{uuid.uuid4().hex[:8]}_registry"
+    db = MongoClient(mongo_uri)[name]
+    prepare(db)
+    seed_demo(RegistryRepository(db), say=lambda _: None)
+    run_module_service(RegistryService, service_config(name))
+    return db

@@ -3,6 +3,8 @@ from pymongo import ASCENDING
 from pymongo.database import Database
 from pymongo.errors import DuplicateKeyError
 
+from .domain.report import guarded
+
 
 def prepare(db: Database) -> None:
     db.reports.create_index([("posyandu_id", ASCENDING), ("received_at", ASCENDING)])
@@ -28,11 +30,26 @@ class ReportRepository:
     def get(self, report_id: str):
         return self.reports.find_one({"_id": report_id})
 
-    def apply(self, report_id: str, changes: dict, entry: dict) -> bool:
-        """Apply a tracking change once per event id; False when it was applied before."""
-        result = self.reports.update_one(
-            {"_id": report_id, "history.event_id": {"$ne": entry["event_id"]}},
-            {"$set": changes, "$push": {"history": entry}})
+    def apply(self, report_id: str, changes: dict, entry: dict, sequence: int | None = None) -> bool:
+        """Apply a tracking change once per event id; False when it was applied before. With
+        the case's history `sequence`, each part of the changes (see `domain.report.guarded`)
+        applies only if no later position set that part (the entry is kept in the history
+        either way). One round trip in the usual, in-order case."""
+        fresh = {"_id": report_id, "history.event_id": {"$ne": entry["event_id"]}}
+        if sequence is None:
+            result = self.reports.update_one(fresh, {"$set": changes, "$push": {"history": entry}})
+        else:
+            parts = guarded(changes)
+            everything = {f: v for part in parts.values() for f, v in part.items()}
+            result = self.reports.update_one(
+                {**fresh, "$and": [_not_after(guard, sequence) for guard in parts]},
+                {"$set": {**everything, **{guard: sequence for guard in parts}},
+                 "$push": {"history": entry}})
+            if not result.matched_count:   # partly out of order, or applied before
+                result = self.reports.update_one(fresh, {"$push": {"history": entry}})
+                for guard, part in parts.items() if result.matched_count else ():
+                    self.reports.update_one({"_id": report_id, **_not_after(guard, sequence)},
+                                            {"$set": {**part, guard: sequence}})
         if result.matched_count:
             return True
         if self.reports.count_documents({"_id": report_id}, limit=1) == 0:
@@ -42,3 +59,7 @@ class ReportRepository:
     def ping(self) -> bool:
         self.reports.database.command("ping")
         return True
+
+
+def _not_after(guard: str, sequence: int) -> dict:
+    return {"$or": [{guard: {"$lte": sequence}}, {guard: None}]}

@@ -18,8 +18,8 @@ def accept_submission(cmd: contracts.SubmitReport, reports, publish) -> dict:
 
 
 def track(received: contracts.Received, reports) -> bool:
-    changes, entry = domain.tracking_change(received)
-    return reports.apply(received.message.report_id, changes, entry)
+    changes, entry, sequence = domain.tracking_change(received)
+    return reports.apply(received.message.report_id, changes, entry, sequence)
 
 
 def show_report(report_id: str, reports, data_key: bytes):

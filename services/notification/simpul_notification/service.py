@@ -17,8 +17,8 @@ class NotificationService:
     config = Config()
 
     @consume("notification.cases")
-    def on_report_routed(self, received):
-        usecases.deliver_routed_case(received, DeliveryRepository(self.db), self.opd_queue,
+    def on_case_event(self, received):   # report.routed, case.escalated
+        usecases.deliver_to_opd(received, DeliveryRepository(self.db), self.opd_queue,
                                      self.publish, self.config["GATEWAY_PUBLIC_URL"])
 
     @rpc

@@ -13,9 +13,13 @@ class DeliveryInProgress(RuntimeError):
     """Another worker is sending this notification now; the message is retried later."""
 
 
-def deliver_routed_case(received: contracts.Received, deliveries, opd_queue, publish,
-                        case_url_base: str) -> dict:
+def deliver_to_opd(received: contracts.Received, deliveries, opd_queue, publish,
+                   case_url_base: str):
+    """Deliver a routed case, or an escalation of it, to the OPD holding it; once per event.
+    An escalation of a case no OPD holds (TPH triage) has no OPD queue to go to (None)."""
     event = received.message
+    if event.opd_code is None:
+        return None
     nid = domain.notification_id(received.id, domain.CHANNEL_OPD_QUEUE)
     record = domain.new_record(event, nid, domain.CHANNEL_OPD_QUEUE,
                                opd_queue.destination(event.opd_code))

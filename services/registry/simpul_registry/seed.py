@@ -28,6 +28,7 @@ def seed_demo(repo: RegistryRepository, kabupaten_codes=demo.DEMO_KABUPATEN, reg
             "routing_rules": demo.routing_rules(code, kecamatan),
             "posyandu": demo.posyandu(code, desa),
         }
+        batches["people"] = demo.people(kabupaten, batches["posyandu"][0])
         for collection, documents in batches.items():
             added = repo.add_missing(collection, documents)
             counts[f"{code}:{collection}"] = len(documents)

@@ -1,10 +1,19 @@
-"""nameko entrypoints of routing."""
-from nameko.rpc import RpcProxy, rpc
+"""nameko entrypoints of routing. The RPC interface is documented in docs/routing-rpc.md."""
+import logging
+import os
 
+from nameko.dependency_providers import Config
+from nameko.rpc import RpcProxy, rpc
+from nameko.timer import timer
+
+from simpul_common import contracts
 from simpul_common.nameko_ext import Cached, MongoDatabase, Publish, consume, on_broadcast
 
 from . import usecases
 from .repository import CaseRepository, prepare
+
+log = logging.getLogger(__name__)
+SWEEP_SECONDS = float(os.environ.get("ROUTING_SWEEP_SECONDS", "30"))
 
 
 class RoutingService:
@@ -13,22 +22,63 @@ class RoutingService:
     publish = Publish()
     registry = RpcProxy("registry")
     tables = Cached("ROUTING_TABLE_TTL_SECONDS", 60)   # forgotten on registry.changed
+    config = Config()
+
+    @property
+    def cases(self) -> CaseRepository:
+        return CaseRepository(self.db)
+
+    def table(self, kabupaten_code):
+        return self.tables.get(kabupaten_code, lambda: self.registry.routing_table(kabupaten_code))
 
     @consume("routing.reports")
     def on_report_received(self, received):
-        def table(kabupaten_code):
-            return self.tables.get(kabupaten_code,
-                                   lambda: self.registry.routing_table(kabupaten_code))
-        usecases.route_report(received.message, CaseRepository(self.db), table, self.publish)
+        usecases.route_report(received.message, self.cases, self.table, self.publish)
 
     @on_broadcast("registry.changed")
     def on_registry_changed(self, received):
         usecases.refresh_tables(received.message, self.tables)
 
+    @timer(interval=SWEEP_SECONDS)
+    def tick(self):
+        done = usecases.sweep(self.cases, self.publish, contracts.utc_now())
+        if any(done.values()):
+            log.info("sweep: %s", done)
+
     @rpc
-    def get_case(self, report_id):
-        return CaseRepository(self.db).get(report_id)
+    def sweep(self, now=None):
+        """Run the deadlines now; `now` (another instant) only where the clock may be set
+        (SIMPUL_CLOCK_OVERRIDE=1, tests and demos), never in production."""
+        if now is not None:
+            if str(self.config.get("SIMPUL_CLOCK_OVERRIDE", "0")) not in ("1", "true", "True"):
+                return usecases.error(403, "now", "jam tidak dapat diatur di lingkungan ini")
+            try:
+                now = usecases.instant(now)
+            except ValueError as exc:
+                return usecases.error(422, "now", str(exc))
+        return usecases.sweep(self.cases, self.publish, now or contracts.utc_now())
+
+    @rpc
+    def act(self, case_id, action, actor, details=None):
+        return usecases.act(case_id, action, actor, details or {}, self.cases, self.table,
+                            self.publish, contracts.utc_now())
+
+    @rpc
+    def get_case(self, case_id):
+        return usecases.show(case_id, self.cases, contracts.utc_now())
+
+    @rpc
+    def case_history(self, case_id):
+        return usecases.history(case_id, self.cases)
+
+    @rpc
+    def find_cases(self, filters, page=1, per_page=50):
+        return usecases.find(filters, page, per_page, self.cases, contracts.utc_now())
+
+    @rpc
+    def household_cases(self, household_ref):
+        return usecases.household(household_ref, self.cases, contracts.utc_now())
 
     @rpc
     def health(self):
-        return {"service": self.name, "storage": CaseRepository(self.db).ping()}
+        return {"service": self.name, "storage": self.cases.ping()}

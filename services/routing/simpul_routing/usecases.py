@@ -1,20 +1,174 @@
-"""Routing's use case: decide who is responsible for a received report, once."""
+"""Routing's use cases: decide who is responsible for a received report, once; move cases
+through their lifecycle for the people who act on them; keep their deadlines; show them.
+
+Answers to callers follow the error-result shape of the registry (docs/routing-rpc.md):
+`{"status": 404|409|422, "errors": [{"field", "message"}]}`."""
+import datetime as dt
+import logging
+
 from simpul_common import contracts
 from simpul_common.regions import kabupaten_of
 
-from .domain.case import decide, outcome_event
+from .domain import case as cases_domain
+from .domain.lifecycle import MOVES, Actor, IllegalMove
+from .domain.queries import BadFilter, case_query
+from .repository import OpenCaseExists
 
+log = logging.getLogger(__name__)
+SAVE_ATTEMPTS = 3
+OUTBOX_GRACE = dt.timedelta(seconds=30)
+MAX_PER_PAGE = 200
+
+
+def error(status: int, field: str, message: str) -> dict:
+    return {"status": status, "errors": [{"field": field, "message": message}]}
+
+
+# --- new reports --------------------------------------------------------------------------
 
 def route_report(event: contracts.ReportReceived, cases, routing_table, publish) -> dict:
     """`routing_table(kabupaten_code)` gives the registry's rules; a redelivered report
-    re-announces the stored decision instead of deciding again."""
+    re-announces the stored decision instead of deciding again. A report for a household that
+    has an open case of the same service type is linked to that case, not routed again."""
     case = cases.get(event.report_id)
     if case is None:
         table = routing_table(kabupaten_of(event.desa_code))
-        case = cases.add(decide(event, table, contracts.utc_now()))
-    publish(outcome_event(case))
+        new = cases_domain.decide(event, table, contracts.utc_now())
+        try:
+            case = cases.add(new)
+        except OpenCaseExists as found:
+            case = cases.add_linked(cases_domain.linked(event, found.open_case, new["routed_at"]))
+    if case["status"] == "linked" and case["history"][0]["action"] == "link":
+        cases.note_duplicate(case["linked_to"],
+                             cases_domain.duplicate_entry(case["_id"], case["routed_at"]))
+    publish(cases_domain.outcome_event(case))
     return case
 
+
+# --- people acting on a case --------------------------------------------------------------
+
+def act(case_id: str, action: str, actor: dict, details: dict, cases, routing_table, publish,
+        now: str) -> dict:
+    """Make one move; the case as it is after it, or an error result (nothing changed)."""
+    if action not in MOVES or action == "deem_closed":
+        return error(404, "action", f"tindakan {action!r} tidak dikenal")
+    try:
+        who = Actor.from_dict(actor or {})
+    except TypeError:
+        return error(422, "actor", "pelaku tidak sah")
+    for _ in range(SAVE_ATTEMPTS):
+        case = cases.get(case_id)
+        if case is None:
+            return error(404, "id", f"kasus {case_id} tidak ada")
+        opds = None
+        if action in ("transfer", "assign"):
+            opds = routing_table(case["kabupaten_code"])["opds"]
+        try:
+            after, entries, events = cases_domain.move(case, action, who, now, details or {}, opds)
+        except IllegalMove as refused:
+            return error(refused.status, refused.field, str(refused))
+        stored = _save(case, after, entries, events, cases, publish, now)
+        if stored is not None:
+            log.info("case %s: %s by %s (%s → %s)", case_id, action, who.role,
+                     case["status"], stored["status"])
+            return {"item": cases_domain.view(stored, now, with_history=True)}
+    return error(409, "id", "kasus sedang diubah orang lain; coba lagi")
+
+
+def _save(case, after, entries, events, cases, publish, now):
+    """Store a change; announce it; the case as stored, or None if it changed meanwhile."""
+    if not cases.save(case, after, entries, events, now):
+        return None
+    stored = dict(after, version=case.get("version", 0) + 1,
+                  history=case["history"] + entries)
+    if events:
+        _announce(stored["_id"], stored["version"], events, cases, publish)
+    return stored
+
+
+def _announce(case_id, version, events, cases, publish) -> bool:
+    try:
+        for envelope in events:
+            publish(envelope)
+    except Exception as exc:   # stored in the outbox: the sweep publishes it
+        log.warning("case %s: events not yet published (%s); the sweep will", case_id,
+                    type(exc).__name__)
+        return False
+    cases.outbox_sent(case_id, version)
+    return True
+
+
+# --- the clock -------------------------------------------------------------------------------
+
+def sweep(cases, publish, now: str, limit: int = 500) -> dict:
+    """Everything the deadlines owe at `now`: escalations and deemed closings, each done once
+    even when several replicas sweep at the same time (the version check lets one win); then
+    events whose publication was interrupted are published again."""
+    done = {"escalated": 0, "closed": 0, "conflicts": 0, "republished": 0}
+    for case in cases.due(now, limit):
+        after, entries, events = cases_domain.timer_steps(case, now)
+        if after == case:
+            continue
+        if _save(case, after, entries, events, cases, publish, now) is None:
+            done["conflicts"] += 1
+            continue
+        done["escalated"] += sum(e["action"] == "escalate" for e in entries)
+        done["closed"] += sum(e["action"] == "deem_closed" for e in entries)
+    grace = (dt.datetime.now(dt.timezone.utc) - OUTBOX_GRACE).isoformat(timespec="milliseconds")
+    for case in cases.unsent(grace, limit):
+        if case.get("outbox") and _announce(case["_id"], case["version"], case["outbox"],
+                                            cases, publish):
+            done["republished"] += len(case["outbox"])
+    return done
+
+
+def instant(value) -> str:
+    """An ISO-8601 instant as UTC text, comparable with the stored ones."""
+    moment = dt.datetime.fromisoformat(str(value).replace("Z", "+00:00"))
+    if moment.tzinfo is None:
+        raise ValueError("the instant needs a time zone")
+    return moment.astimezone(dt.timezone.utc).isoformat(timespec="milliseconds")
+
+
+# --- reading --------------------------------------------------------------------------------
+
+def show(case_id: str, cases, now: str):
+    case = cases.get(case_id)
+    return None if case is None else cases_domain.view(case, now, with_history=True)
+
+
+def history(case_id: str, cases):
+    case = cases.get(case_id)
+    return None if case is None else cases_domain.history_view(case)
+
+
+def find(filters: dict, page: int, per_page: int, cases, now: str) -> dict:
+    try:
+        query = case_query(filters or {}, now)
+    except BadFilter as bad:
+        return error(422, bad.field, str(bad))
+    if not (isinstance(page, int) and page >= 1 and isinstance(per_page, int)
+            and 1 <= per_page <= MAX_PER_PAGE):
+        return error(422, "page", f"page ≥ 1, per_page 1–{MAX_PER_PAGE}")
+    items, total = cases.find(query, page, per_page)
+    return {"items": [cases_domain.view(c, now) for c in items], "total": total,
+            "page": page, "per_page": per_page}
+
+
+def household(household_ref: str, cases, now: str) -> dict:
+    """Every case of one household, across the six SPM areas."""
+    found = find({"household_ref": household_ref}, 1, MAX_PER_PAGE, cases, now)
+    if "errors" in found:
+        return found
+    by_area: dict[str, list] = {}
+    for item in found["items"]:
+        by_area.setdefault(item["spm_area"], []).append(item)
+    still_open = find({"household_ref": household_ref, "queue": "open"}, 1, 1, cases, now)
+    return {"household_ref": household_ref, "total": found["total"], "by_area": by_area,
+            "open": still_open["total"]}
+
+
+# --- registry changes --------------------------------------------------------------------
 
 ROUTING_ENTITIES = {"routing_rule", "opd", "service_type"}
 

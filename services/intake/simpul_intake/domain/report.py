@@ -6,7 +6,21 @@ from simpul_common import contracts
 from simpul_common.catalogue import spm_area_of
 
 STATUS_RECEIVED = "received"
-TRACKED = (contracts.ReportRouted, contracts.ReportUnroutable, contracts.NotificationDelivered)
+# what the case's events set on the report, each part guarded by the history position it was
+# last set from: an escalation changes the level only, so a status change of an earlier
+# position arriving after it still applies, and an older level never replaces a newer one
+GUARDS = {"escalation_level": "level_sequence"}
+STATE_GUARD = "case_sequence"
+
+
+def guarded(changes: dict) -> dict[str, dict]:
+    """`changes` split by the position field that guards each part."""
+    parts: dict[str, dict] = {}
+    for field, value in changes.items():
+        parts.setdefault(GUARDS.get(field, STATE_GUARD), {})[field] = value
+    return parts
+TRACKED = (contracts.ReportRouted, contracts.ReportUnroutable, contracts.ReportLinked,
+           contracts.CaseChanged, contracts.CaseEscalated, contracts.NotificationDelivered)
 
 
 def new_report(cmd: contracts.SubmitReport, received_at: str) -> dict:
@@ -21,9 +35,15 @@ def new_report(cmd: contracts.SubmitReport, received_at: str) -> dict:
         "sealed": cmd.sealed,
         "body_hash": cmd.body_hash,
         "idempotency_key_hash": cmd.idempotency_key_hash,
+        "visit_id": cmd.visit_id,
+        "household_ref": cmd.household_ref,
         "submitted_at": cmd.submitted_at,
         "received_at": received_at,
         "status": STATUS_RECEIVED,
+        "case_sequence": None,   # history position of the latest case state applied
+        "level_sequence": None,  # ... and of the latest escalation level
+        "escalation_level": 0,
+        "linked_to": None,
         "assigned_opd": None,
         "due_at": None,
         "delivery": {"state": "pending", "channels": []},
@@ -37,24 +57,39 @@ def received_event(report: dict) -> dict:
     event = contracts.ReportReceived(
         report_id=report["_id"], kind=report["kind"], service_type=report["service_type"],
         spm_area=report["spm_area"], desa_code=report["desa_code"],
-        posyandu_id=report["posyandu_id"], received_at=report["received_at"])
+        posyandu_id=report["posyandu_id"], received_at=report["received_at"],
+        visit_id=report.get("visit_id"), household_ref=report.get("household_ref"))
     return event.envelope(report["history"][0]["event_id"], occurred_at=report["received_at"])
 
 
-def tracking_change(received: contracts.Received) -> tuple[dict, dict]:
-    """Fields to set on the report, and the history entry, for one downstream event."""
+def tracking_change(received: contracts.Received) -> tuple[dict, dict, int | None]:
+    """Fields to set on the report, the history entry, and the case's history position the
+    fields describe (None for facts outside the case): they apply only over an older position,
+    so events arriving out of order (after a retry, from an outbox) never set the report back."""
     event = received.message
     entry = {"event_id": received.id, "type": event.type, "at": received.occurred_at}
     if isinstance(event, contracts.ReportRouted):
         entry.update(opd_code=event.opd_code, rule_id=event.rule_id)
         return {"status": "routed", "due_at": event.due_at,
-                "assigned_opd": {"code": event.opd_code, "name": event.opd_name}}, entry
+                "assigned_opd": {"code": event.opd_code, "name": event.opd_name}}, entry, \
+            event.sequence
     if isinstance(event, contracts.ReportUnroutable):
         entry.update(reason=event.reason, tph_region=event.tph_region)
-        return {"status": "unroutable", "assigned_opd": None}, entry
+        return {"status": "unroutable", "assigned_opd": None}, entry, 0
+    if isinstance(event, contracts.ReportLinked):
+        entry.update(case_id=event.case_id)
+        return {"status": "linked", "linked_to": event.case_id}, entry, 0
+    if isinstance(event, contracts.CaseChanged):
+        entry.update(action=event.action, status=event.to_status, actor_role=event.actor_role)
+        holder = {"code": event.opd_code, "name": event.opd_name} if event.opd_code else None
+        return {"status": event.to_status, "due_at": event.due_at, "assigned_opd": holder,
+                "escalation_level": event.escalation_level}, entry, event.sequence
+    if isinstance(event, contracts.CaseEscalated):
+        entry.update(level=event.level, target=event.target, deadline=event.deadline)
+        return {"escalation_level": event.level}, entry, event.sequence
     if isinstance(event, contracts.NotificationDelivered):
         entry.update(opd_code=event.opd_code, channel=event.channel)
-        return {"delivery.state": "delivered"}, entry
+        return {"delivery.state": "delivered"}, entry, None
     raise ValueError(f"intake does not track {event.type}")
 
 
@@ -72,6 +107,10 @@ def public_view(report: dict, content: dict) -> dict:
         "citizen": mask_citizen(content.get("citizen")),
         "assigned_opd": report["assigned_opd"],
         "due_at": report["due_at"],
+        "escalation_level": report.get("escalation_level", 0),
+        "linked_to": report.get("linked_to"),
+        "visit_id": report.get("visit_id"),
+        "household_ref": report.get("household_ref"),
         "received_at": report["received_at"],
         "delivery": _delivery_view(report),
         "history": [dict(entry) for entry in report["history"]],

@@ -120,3 +120,41 @@ def test_a_message_that_is_not_even_json_is_parked_and_the_service_lives_on(inta
     probe = broker.probe(contracts.ReportReceived.type)
     broker.publish(submission(data_key))
     assert wait_until(lambda: probe.of_type("report.received"), what="service still consuming")
+
+
+def test_case_events_arriving_out_of_order_leave_the_latest_state(mongo_uri, db_names):
+    """On the real storage server: each part of the report (state, escalation level) keeps
+    what the latest position of the case set, whatever order the events arrive in."""
+    from simpul_intake.repository import ReportRepository, prepare
+    from simpul_intake.usecases import track
+
+    db = MongoClient(mongo_uri)[db_names["intake"]]
+    prepare(db)
+    reports = ReportRepository(db)
+    reports.add({"_id": "r-1", "status": "received", "case_sequence": None,
+                 "level_sequence": None, "escalation_level": 0, "history": []})
+    fields = dict(report_id="r-1", kind="complaint", service_type="kesehatan.balita",
+                  spm_area="kesehatan", desa_code="33.25.01.2001", posyandu_id="P1")
+
+    def changed(seq, action, to, level):
+        return contracts.CaseChanged(action=action, from_status="routed", to_status=to,
+                                     actor_role="opd_officer", kabupaten_code="33.25",
+                                     escalation_level=level, changed_at=contracts.utc_now(),
+                                     sequence=seq, opd_code="33.25/dinkes", opd_name="Dinkes",
+                                     **fields)
+
+    escalated = contracts.CaseEscalated(level=1, target="opd_head", deadline="resolve",
+                                        overdue_since="x", kabupaten_code="33.25",
+                                        escalated_at=contracts.utc_now(), sequence=2,
+                                        opd_code="33.25/dinkes", **fields)
+    for seq, message in ((2, escalated), (1, changed(1, "acknowledge", "acknowledged", 0)),
+                         (1, changed(1, "acknowledge", "acknowledged", 0))):
+        track(contracts.decode(message.envelope(f"e-{seq}-{message.type}")), reports)
+    report = reports.get("r-1")
+    assert (report["status"], report["escalation_level"]) == ("acknowledged", 1)
+    assert (report["case_sequence"], report["level_sequence"]) == (1, 2)
+    assert len(report["history"]) == 2   # the redelivered change is kept once
+
+    track(contracts.decode(changed(3, "start", "in_progress", 0).envelope("e-3")), reports)
+    report = reports.get("r-1")
+    assert (report["status"], report["escalation_level"]) == ("in_progress", 0)

@@ -51,3 +51,95 @@ def test_mask_citizen_keeps_only_the_ends_of_nik_and_phone():
 @pytest.mark.parametrize("citizen", [None, {}])
 def test_no_citizen_shows_as_none(citizen):
     assert domain.mask_citizen(citizen) is None
+
+
+REPORT = dict(report_id="r-1", kind="service_need", service_type="kesehatan.balita",
+              spm_area="kesehatan", desa_code="33.25.01.2001", posyandu_id="P332501200101")
+
+
+def tracked(message, event_id="e-1", at="2026-11-03T03:00:00.000+00:00"):
+    return domain.tracking_change(contracts.decode(message.envelope(event_id, at)))
+
+
+def test_a_new_report_starts_unlinked_unescalated_with_its_visit_and_household():
+    report = domain.new_report(submit(visit_id="v-1", household_ref="hh-1"),
+                               "2026-11-02T03:00:00.000+00:00")
+    assert (report["escalation_level"], report["linked_to"]) == (0, None)
+    assert (report["visit_id"], report["household_ref"]) == ("v-1", "hh-1")
+    message = contracts.decode(domain.received_event(report)).message
+    assert (message.visit_id, message.household_ref) == ("v-1", "hh-1")
+
+
+def test_a_new_report_has_seen_no_position_of_a_case_yet():
+    report = domain.new_report(submit(), "2026-11-02T03:00:00.000+00:00")
+    assert report["case_sequence"] is None
+    assert "status_at" not in report
+
+
+def test_a_linked_report_tracks_the_case_it_joined():
+    changes, entry, sequence = tracked(contracts.ReportLinked(
+        case_id="r-0", linked_at="2026-11-02T03:00:01.000+00:00", **REPORT))
+    assert changes == {"status": "linked", "linked_to": "r-0"}
+    assert (entry["event_id"], entry["type"], entry["case_id"]) == ("e-1", "report.linked", "r-0")
+    assert sequence == 0
+
+
+def test_a_case_change_sets_the_status_its_deadline_its_holder_and_level():
+    changes, entry, sequence = tracked(contracts.CaseChanged(
+        action="acknowledge", from_status="routed", to_status="acknowledged",
+        actor_role="opd_officer", kabupaten_code="33.25", escalation_level=0,
+        changed_at="2026-11-03T03:00:00.000+00:00", sequence=1, opd_code="33.25/dinkes",
+        opd_name="Dinas Kesehatan", due_at="2026-11-06T16:59:59.999+00:00", **REPORT))
+    assert changes == {"status": "acknowledged", "due_at": "2026-11-06T16:59:59.999+00:00",
+                       "assigned_opd": {"code": "33.25/dinkes", "name": "Dinas Kesehatan"},
+                       "escalation_level": 0}
+    assert (entry["type"], entry["action"], entry["status"], entry["actor_role"]) == (
+        "case.changed", "acknowledge", "acknowledged", "opd_officer")
+    assert sequence == 1
+
+
+def test_a_case_change_no_opd_holds_clears_the_assigned_opd():
+    changes, _, sequence = tracked(contracts.CaseChanged(
+        action="reject", from_status="routed", to_status="rejected", actor_role="opd_officer",
+        kabupaten_code="33.25", escalation_level=0, changed_at="2026-11-03T03:00:00.000+00:00",
+        sequence=2, opd_code=None, due_at=None, **REPORT))
+    assert changes == {"status": "rejected", "due_at": None, "assigned_opd": None,
+                       "escalation_level": 0}
+    assert sequence == 2
+
+
+def test_an_escalation_sets_only_the_level():
+    changes, entry, sequence = tracked(contracts.CaseEscalated(
+        level=2, target="tph", deadline="acknowledge",
+        overdue_since="2026-11-05T16:59:59.999+00:00", kabupaten_code="33.25",
+        escalated_at="2026-11-10T00:00:00.000+00:00", sequence=3, opd_code="33.25/dinkes",
+        **REPORT))
+    assert changes == {"escalation_level": 2}
+    assert (entry["type"], entry["level"], entry["target"], entry["deadline"]) == (
+        "case.escalated", 2, "tph", "acknowledge")
+    assert sequence == 3
+
+
+def test_routing_outcomes_are_placed_by_the_case_history_and_deliveries_outside_it():
+    _, _, first = tracked(contracts.ReportRouted(
+        opd_code="33.25/dinkes", opd_name="Dinkes", rule_id="r", due_at="d",
+        routed_at="2026-11-02T03:00:01.000+00:00", **REPORT))
+    _, _, transferred = tracked(contracts.ReportRouted(
+        opd_code="33.25/dinsos", opd_name="Dinsos", rule_id="manual:transfer", due_at="d",
+        routed_at="2026-11-03T03:00:01.000+00:00", sequence=4, **REPORT))
+    _, _, unroutable = tracked(contracts.ReportUnroutable(
+        reason="x", tph_region="33.25", routed_at="2026-11-02T03:00:02.000+00:00", **REPORT))
+    changes, _, delivered = tracked(contracts.NotificationDelivered(
+        notification_id="n-1", report_id="r-1", opd_code="33.25/dinkes", channel="rabbitmq",
+        destination="q", cause="e", delivered_at="2026-11-02T03:00:03.000+00:00"))
+    assert (first, transferred, unroutable) == (0, 4, 0)
+    assert "status" not in changes and delivered is None
+
+
+def test_a_case_change_entry_keeps_only_the_facts_of_the_move():
+    changes, entry, _ = tracked(contracts.CaseChanged(
+        action="transfer", from_status="routed", to_status="routed", actor_role="tph",
+        kabupaten_code="33.25", escalation_level=0, changed_at="t", sequence=1,
+        opd_code="33.25/dinsos", opd_name="Dinas Sosial", **REPORT))
+    assert set(entry) == {"event_id", "type", "at", "action", "status", "actor_role"}
+    assert changes["assigned_opd"] == {"code": "33.25/dinsos", "name": "Dinas Sosial"}

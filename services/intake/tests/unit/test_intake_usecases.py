@@ -5,14 +5,27 @@ import pytest
 
 from simpul_common import contracts, sealing
 from simpul_intake import usecases
+from simpul_intake.domain import report as domain
 from simpul_intake.repository import ReportNotFound
 
 KEY = sealing.load_key(sealing.new_key())
 CITIZEN = {"name": "Siti Aminah", "nik": "3325014101900001", "phone": "+6281234567890"}
+RECEIVED_AT = "2026-11-02T03:00:00.000+00:00"
+
+
+@pytest.fixture(autouse=True)
+def clock(monkeypatch):
+    """Intake dates a report with contracts.utc_now(): pinned, so the order of the tracking
+    events below (routed just after, etc.) does not depend on the wall clock."""
+    now = {"value": RECEIVED_AT}
+    monkeypatch.setattr(contracts, "utc_now", lambda: now["value"])
+    return now
 
 
 class FakeReportRepository:
-    """In memory, with the semantics of repository.ReportRepository."""
+    """In memory, with the semantics of repository.ReportRepository: a tracking event is
+    applied once per event id, and with the case's history `sequence` its changes apply only
+    when no later position of the case is stored (its history entry is kept either way)."""
 
     def __init__(self):
         self.reports = {}
@@ -26,12 +39,18 @@ class FakeReportRepository:
     def get(self, report_id):
         return copy.deepcopy(self.reports.get(report_id))
 
-    def apply(self, report_id, changes, entry):
+    def apply(self, report_id, changes, entry, sequence=None):
         report = self.reports.get(report_id)
         if report is None:
             raise ReportNotFound(report_id)
         if any(h["event_id"] == entry["event_id"] for h in report["history"]):
             return False
+        if sequence is not None:   # each part applies unless a later position set it
+            kept = {}
+            for guard, part in domain.guarded(changes).items():
+                if report.get(guard) is None or report[guard] <= sequence:
+                    kept.update(part, **{guard: sequence})
+            changes = kept
         for path, value in changes.items():
             *parents, leaf = path.split(".")
             target = report
@@ -91,9 +110,10 @@ def test_a_submission_is_stored_and_announced(reports):
     assert published[0]["data"]["report_id"] == "r-1"
 
 
-def test_a_repeated_submission_keeps_the_first_report_and_reannounces_it(reports):
+def test_a_repeated_submission_keeps_the_first_report_and_reannounces_it(reports, clock):
     published = []
     first = usecases.accept_submission(submit(), reports, published.append)
+    clock["value"] = "2026-11-02T03:05:00.000+00:00"
     again = usecases.accept_submission(submit(), reports, published.append)
 
     assert len(reports.reports) == 1
@@ -182,3 +202,232 @@ def test_a_report_cannot_be_shown_with_another_key(reports):
     usecases.accept_submission(submit(), reports, lambda e: None)
     with pytest.raises(sealing.SealError):
         usecases.show_report("r-1", reports, sealing.load_key(sealing.new_key()))
+
+
+# --- the case lifecycle, as the report follows it ---------------------------------------------
+
+REPORT = dict(report_id="r-1", kind="service_need", service_type="kesehatan.balita",
+              spm_area="kesehatan", desa_code="33.25.01.2001", posyandu_id="P332501200101")
+
+
+OPD_NAMES = {"33.25/dinkes": "Dinas Kesehatan Kabupaten Batang",
+             "33.25/dinsos": "Dinas Sosial Kabupaten Batang"}
+
+
+def changed(action, from_status, to_status, at, seq, due_at=None, level=0, opd="33.25/dinkes",
+            role="opd_officer"):
+    return contracts.CaseChanged(
+        action=action, from_status=from_status, to_status=to_status, actor_role=role,
+        kabupaten_code="33.25", escalation_level=level, changed_at=at, sequence=seq,
+        opd_code=opd, opd_name=OPD_NAMES.get(opd), due_at=due_at, **REPORT)
+
+
+def escalated(level, at, seq, target=None):
+    return contracts.CaseEscalated(
+        level=level, target=target or contracts.ESCALATION_TARGETS[level], deadline="resolve",
+        overdue_since="2026-11-09T16:59:59.999+00:00", kabupaten_code="33.25", escalated_at=at,
+        sequence=seq, opd_code="33.25/dinkes", **REPORT)
+
+
+def linked_to(case_id="r-0", at="2026-11-02T03:00:01.000+00:00"):
+    return contracts.ReportLinked(case_id=case_id, linked_at=at, **REPORT)
+
+
+def routed_at(at, seq=0, opd="33.25/dinkes", rule="kab-kes"):
+    return contracts.ReportRouted(opd_code=opd, opd_name=OPD_NAMES[opd], rule_id=rule,
+                                  due_at="2026-11-09T16:59:59.999+00:00", routed_at=at,
+                                  unit_code=None, sequence=seq, **REPORT)
+
+
+def track_all(reports, *events):
+    return [usecases.track(received(message, event_id, at="2026-11-02T03:00:01.000+00:00"),
+                           reports)
+            for event_id, message in events]
+
+
+def test_a_report_joined_to_an_open_case_shows_as_linked_to_it(reports):
+    usecases.accept_submission(submit(), reports, lambda e: None)
+
+    assert track_all(reports, ("e-linked", linked_to("r-0"))) == [True]
+
+    report = reports.get("r-1")
+    assert (report["status"], report["linked_to"]) == ("linked", "r-0")
+    assert report["assigned_opd"] is None
+    assert report["history"][-1]["case_id"] == "r-0"
+    view = usecases.show_report("r-1", reports, KEY)
+    assert (view["status"], view["linked_to"]) == ("linked", "r-0")
+
+
+def test_each_move_of_the_case_shows_on_the_report(reports):
+    usecases.accept_submission(submit(), reports, lambda e: None)
+    track_all(reports,
+              ("e-routed", routed_at("2026-11-02T03:00:01.000+00:00")),
+              ("e-ack", changed("acknowledge", "routed", "acknowledged",
+                                "2026-11-03T03:00:00.000+00:00", 1,
+                                due_at="2026-11-09T16:59:59.999+00:00")),
+              ("e-resolve", changed("resolve", "acknowledged", "resolved",
+                                    "2026-11-04T03:00:00.000+00:00", 2,
+                                    due_at="2026-11-18T16:59:59.999+00:00")))
+
+    report = reports.get("r-1")
+    assert report["status"] == "resolved"
+    assert report["due_at"] == "2026-11-18T16:59:59.999+00:00"
+    assert report["case_sequence"] == 2
+    assert report["assigned_opd"] == {"code": "33.25/dinkes",
+                                      "name": "Dinas Kesehatan Kabupaten Batang"}
+    assert [(h["type"], h.get("action"), h.get("status")) for h in report["history"][1:]] == [
+        ("report.routed", None, None), ("case.changed", "acknowledge", "acknowledged"),
+        ("case.changed", "resolve", "resolved")]
+    assert report["history"][-1]["actor_role"] == "opd_officer"
+
+
+def test_a_case_back_in_triage_shows_no_assigned_opd(reports):
+    usecases.accept_submission(submit(), reports, lambda e: None)
+    track_all(reports,
+              ("e-routed", routed_at("2026-11-02T03:00:01.000+00:00")),
+              ("e-reject", changed("reject", "routed", "rejected",
+                                   "2026-11-03T03:00:00.000+00:00", 1, opd=None)))
+
+    report = reports.get("r-1")
+    assert (report["status"], report["assigned_opd"], report["due_at"]) == (
+        "rejected", None, None)
+
+
+def test_an_escalation_raises_the_level_and_keeps_the_status(reports):
+    usecases.accept_submission(submit(), reports, lambda e: None)
+    track_all(reports,
+              ("e-routed", routed_at("2026-11-02T03:00:01.000+00:00")),
+              ("e-esc-1", escalated(1, "2026-11-06T00:00:00.000+00:00", 1)))
+
+    report = reports.get("r-1")
+    assert (report["status"], report["escalation_level"]) == ("routed", 1)
+    assert report["assigned_opd"]["code"] == "33.25/dinkes"
+    last = report["history"][-1]
+    assert (last["type"], last["level"], last["target"], last["deadline"]) == (
+        "case.escalated", 1, "opd_head", "resolve")
+    assert usecases.show_report("r-1", reports, KEY)["escalation_level"] == 1
+
+
+def test_a_move_after_an_escalation_sets_the_level_it_announces(reports):
+    usecases.accept_submission(submit(), reports, lambda e: None)
+    track_all(reports,
+              ("e-routed", routed_at("2026-11-02T03:00:01.000+00:00")),
+              ("e-esc-1", escalated(1, "2026-11-06T00:00:00.000+00:00", 1)),
+              ("e-transfer", changed("transfer", "routed", "routed", "2026-11-06T03:00:00.000+00:00",
+                                     2, level=0, opd="33.25/dinsos")))
+    report = reports.get("r-1")
+    assert report["escalation_level"] == 0
+    assert report["assigned_opd"]["code"] == "33.25/dinsos"
+
+
+def test_an_older_status_arriving_late_does_not_set_the_report_back(reports):
+    usecases.accept_submission(submit(), reports, lambda e: None)
+    results = track_all(
+        reports,
+        ("e-routed", routed_at("2026-11-02T03:00:01.000+00:00")),
+        ("e-start", changed("start", "acknowledged", "in_progress", "2026-11-04T03:00:00.000+00:00",
+                            2, due_at="2026-11-09T16:59:59.999+00:00")),
+        ("e-ack", changed("acknowledge", "routed", "acknowledged", "2026-11-03T03:00:00.000+00:00",
+                          1, due_at="2026-11-05T00:00:00.000+00:00")))
+
+    assert results == [True, True, True]       # each event is taken, once
+    report = reports.get("r-1")
+    assert report["status"] == "in_progress"
+    assert report["due_at"] == "2026-11-09T16:59:59.999+00:00"
+    assert report["case_sequence"] == 2
+    assert [h["event_id"] for h in report["history"][1:]] == ["e-routed", "e-start", "e-ack"]
+    assert track_all(reports, ("e-ack", changed("acknowledge", "routed", "acknowledged",
+                                                "2026-11-03T03:00:00.000+00:00", 1))) == [False]
+
+
+def test_the_later_position_wins_whatever_the_clocks_say(reports):
+    """Ordering is by the case's history, not by timestamps: a move later in the history
+    stamped earlier by a skewed clock still replaces the earlier one."""
+    usecases.accept_submission(submit(), reports, lambda e: None)
+    track_all(reports,
+              ("e-routed", routed_at("2026-11-02T03:00:01.000+00:00")),
+              ("e-ack", changed("acknowledge", "routed", "acknowledged",
+                                "2026-11-03T03:00:00.000+00:00", 1)),
+              ("e-start", changed("start", "acknowledged", "in_progress",
+                                  "2026-11-02T23:59:59.000+00:00", 2)))
+    assert reports.get("r-1")["status"] == "in_progress"
+
+
+def test_the_routed_event_re_announced_on_redelivery_does_not_undo_later_moves(reports):
+    usecases.accept_submission(submit(), reports, lambda e: None)
+    track_all(reports,
+              ("e-routed", routed_at("2026-11-02T03:00:01.000+00:00")),
+              ("e-transfer", changed("transfer", "routed", "routed", "2026-11-03T03:00:00.000+00:00",
+                                     1, opd="33.25/dinsos")),
+              ("e-routed-2", routed_at("2026-11-03T03:00:00.000+00:00", seq=1, opd="33.25/dinsos",
+                                       rule="manual:transfer")),
+              ("e-ack", changed("acknowledge", "routed", "acknowledged",
+                                "2026-11-04T03:00:00.000+00:00", 2, opd="33.25/dinsos")))
+
+    assert usecases.track(received(routed_at("2026-11-02T03:00:01.000+00:00"), "e-routed"),
+                          reports) is False
+    report = reports.get("r-1")
+    assert report["status"] == "acknowledged"
+    assert report["assigned_opd"]["code"] == "33.25/dinsos"
+
+
+def test_the_first_routing_arriving_after_a_later_move_does_not_undo_it(reports):
+    usecases.accept_submission(submit(), reports, lambda e: None)
+    track_all(reports,
+              ("e-ack", changed("acknowledge", "routed", "acknowledged",
+                                "2026-11-03T03:00:00.000+00:00", 1)),
+              ("e-routed", routed_at("2026-11-02T03:00:01.000+00:00")))
+    report = reports.get("r-1")
+    assert (report["status"], report["case_sequence"]) == ("acknowledged", 1)
+    assert [h["event_id"] for h in report["history"][1:]] == ["e-ack", "e-routed"]
+
+
+def test_a_delivery_does_not_count_as_a_status(reports):
+    usecases.accept_submission(submit(), reports, lambda e: None)
+    track_all(reports,
+              ("e-routed", routed_at("2026-11-02T03:00:01.000+00:00")),
+              ("e-ack", changed("acknowledge", "routed", "acknowledged",
+                                "2026-11-03T03:00:00.000+00:00", 1)),
+              ("e-delivered", delivered()))
+    report = reports.get("r-1")
+    assert report["case_sequence"] == 1
+    assert (report["status"], report["delivery"]["state"]) == ("acknowledged", "delivered")
+
+
+def test_a_status_change_delivered_after_a_later_escalation_still_applies(reports):
+    usecases.accept_submission(submit(), reports, lambda e: None)
+    track_all(reports,
+              ("e-routed", routed_at("2026-11-02T03:00:01.000+00:00")),
+              ("e-esc-1", escalated(1, "2026-11-10T00:00:00.000+00:00", 2)),
+              ("e-ack", changed("acknowledge", "routed", "acknowledged",
+                                "2026-11-03T03:00:00.000+00:00", 1)))
+    report = reports.get("r-1")
+    assert report["status"] == "acknowledged"
+    assert report["escalation_level"] == 1     # the later escalation's level stays
+
+
+def test_a_late_transfer_routing_still_names_the_new_opd(reports):
+    usecases.accept_submission(submit(), reports, lambda e: None)
+    track_all(reports,
+              ("e-routed", routed_at("2026-11-02T03:00:01.000+00:00")),
+              ("e-transfer", changed("transfer", "routed", "routed", "2026-11-03T03:00:00.000+00:00",
+                                     1, opd="33.25/dinsos")),
+              ("e-ack", changed("acknowledge", "routed", "acknowledged",
+                                "2026-11-04T03:00:00.000+00:00", 2, opd="33.25/dinsos")),
+              ("e-routed-2", routed_at("2026-11-03T03:00:00.000+00:00", seq=1, opd="33.25/dinsos",
+                                       rule="manual:transfer")))
+    report = reports.get("r-1")
+    assert report["status"] == "acknowledged"
+    assert report["assigned_opd"] == {"code": "33.25/dinsos",
+                                      "name": "Dinas Sosial Kabupaten Batang"}
+
+
+def test_a_routing_decision_dated_before_receipt_by_a_skewed_clock_still_applies(reports, clock):
+    """Intake dates the receipt by its own clock, routing its decision by another host's:
+    the decision applies whatever the two clocks say."""
+    clock["value"] = "2026-11-02T03:00:00.000+00:00"
+    usecases.accept_submission(submit(), reports, lambda e: None)
+    track_all(reports, ("e-routed", routed_at("2026-11-02T02:59:59.990+00:00")))
+    report = reports.get("r-1")
+    assert (report["status"], report["case_sequence"]) == ("routed", 0)
+    assert report["assigned_opd"]["code"] == "33.25/dinkes"

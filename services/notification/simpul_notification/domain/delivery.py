@@ -1,4 +1,4 @@
-"""One notification of a routed case to one OPD channel, and its delivery record."""
+"""One notification of a routed (or escalated) case to one OPD channel, and its delivery record."""
 from simpul_common import contracts
 
 CHANNEL_OPD_QUEUE = "rabbitmq"
@@ -8,7 +8,7 @@ def notification_id(event_id: str, channel: str) -> str:
     return contracts.stable_id(event_id, channel)
 
 
-def new_record(event: contracts.ReportRouted, nid: str, channel: str, destination: str) -> dict:
+def new_record(event: contracts.ReportEvent, nid: str, channel: str, destination: str) -> dict:
     return {"_id": nid, "report_id": event.report_id, "opd_code": event.opd_code,
             "channel": channel, "destination": destination, "status": "pending", "attempts": []}
 

@@ -66,7 +66,7 @@ def routed_event(event_id="e-routed"):
 
 
 def deliver(received, deliveries, queue, published, base="https://simpul.example/"):
-    return usecases.deliver_routed_case(received, deliveries, queue, published.append, base)
+    return usecases.deliver_to_opd(received, deliveries, queue, published.append, base)
 
 
 def test_notification_ids_are_stable_per_event_and_channel():
@@ -179,3 +179,63 @@ def test_the_claim_of_a_worker_that_died_is_taken_over():
 
     assert len(queue.sent) == 1
     assert [e["type"] for e in published] == ["notification.delivered"]
+
+
+def escalated_event(event_id="e-escalated", opd_code="33.25/dinkes", level=2, deadline="resolve",
+                    sequence=3):
+    event = contracts.CaseEscalated(
+        report_id="r-1", kind="complaint", service_type="kesehatan.balita",
+        spm_area="kesehatan", desa_code="33.25.01.2001", posyandu_id="P332501200101",
+        level=level, target=contracts.ESCALATION_TARGETS[level], deadline=deadline,
+        overdue_since="2026-11-09T16:59:59.999+00:00", kabupaten_code="33.25",
+        escalated_at="2026-11-12T00:00:00.000+00:00", sequence=sequence, opd_code=opd_code)
+    return contracts.decode(event.envelope(event_id, "2026-11-12T00:00:00.000+00:00"))
+
+
+def test_an_escalation_is_sent_to_the_opd_as_an_escalation_notice():
+    deliveries, queue, published = FakeDeliveryRepository(), FakeOpdQueue(), []
+
+    record = deliver(escalated_event(), deliveries, queue, published)
+
+    [(opd, notice)] = queue.sent
+    assert opd == "33.25/dinkes"
+    assert notice["type"] == "case.escalated"
+    assert notice["contract"] == contracts.OPD_CONTRACT
+    assert notice["notification_id"] == record["_id"] == delivery.notification_id(
+        "e-escalated", delivery.CHANNEL_OPD_QUEUE)
+    assert notice["escalation"] == {"level": 2, "target": "tph", "deadline": "resolve",
+                                    "overdue_since": "2026-11-09T16:59:59.999+00:00",
+                                    "escalated_at": "2026-11-12T00:00:00.000+00:00"}
+    assert notice["case"]["report_id"] == "r-1"
+    assert notice["case"]["opd_code"] == "33.25/dinkes"
+    assert notice["case"]["url"] == "https://simpul.example/api/v1/reports/r-1"
+    assert "due_at" not in notice["case"] and "routed_at" not in notice["case"]
+    message = contracts.decode(published[0]).message
+    assert (message.cause, message.opd_code) == ("e-escalated", "33.25/dinkes")
+
+
+def test_a_routed_notice_has_no_escalation_block():
+    deliveries, queue, published = FakeDeliveryRepository(), FakeOpdQueue(), []
+    deliver(routed_event(), deliveries, queue, published)
+    notice = queue.sent[0][1]
+    assert notice["type"] == "case.routed" and "escalation" not in notice
+    assert notice["case"]["due_at"] == "2026-11-09T16:59:59+00:00"
+
+
+def test_an_escalation_and_the_routing_of_the_same_case_are_two_notifications():
+    deliveries, queue, published = FakeDeliveryRepository(), FakeOpdQueue(), []
+    deliver(routed_event(), deliveries, queue, published)
+    deliver(escalated_event(), deliveries, queue, published)
+    deliver(escalated_event(), deliveries, queue, published)      # redelivered
+    assert [n["type"] for _, n in queue.sent] == ["case.routed", "case.escalated"]
+    assert len(published) == 3 and published[1]["id"] == published[2]["id"]
+
+
+def test_an_escalation_of_a_case_no_opd_holds_is_not_delivered():
+    deliveries, queue, published = FakeDeliveryRepository(), FakeOpdQueue(), []
+
+    result = deliver(escalated_event(opd_code=None, level=3, deadline="triage"), deliveries,
+                     queue, published)
+
+    assert result is None
+    assert queue.sent == [] and published == [] and deliveries.records == {}

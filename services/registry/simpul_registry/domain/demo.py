@@ -96,3 +96,33 @@ def posyandu(kabupaten_code: str, desa: list[dict]) -> list[dict]:
         p["ilp"] = p["_id"] in ilp
         p["six_spm"] = p["ilp"]
     return result
+
+
+def person_id(key: str) -> str:
+    """Demo people have fixed ids (listed in docs/demo.md), so a newcomer can act at once."""
+    return contracts.stable_id("demo-person", key)
+
+
+def people(kabupaten: dict, first_posyandu: dict) -> list[dict]:
+    """One person per role of one kabupaten/kota: its TPH, a viewer, the kader of its first
+    Posyandu, and an officer and a head of every OPD. No personal contact data."""
+    code, name = kabupaten["code"], kabupaten["name"].title()
+    result = [
+        _person(f"tph:{code}", f"TPH {name}", "tph", kabupaten_code=code),
+        _person(f"viewer:{code}", f"Pemantau {name}", "viewer", kabupaten_code=code),
+        _person(f"kader:{code}", f"Kader {first_posyandu['name']}", "kader",
+                posyandu_id=first_posyandu["_id"], kabupaten_code=code),
+    ]
+    for short, opd_name, _ in OPD_TEMPLATES:
+        opd_code = f"{code}/{short}"
+        result.append(_person(f"opd_officer:{opd_code}", f"Petugas {opd_name} {name}",
+                              "opd_officer", opd_code=opd_code, kabupaten_code=code))
+        result.append(_person(f"opd_head:{opd_code}", f"Kepala {opd_name} {name}",
+                              "opd_head", opd_code=opd_code, kabupaten_code=code))
+    return result
+
+
+def _person(key, name, role, posyandu_id=None, opd_code=None, kabupaten_code=None) -> dict:
+    return {"_id": person_id(key), "name": name, "role": role, "posyandu_id": posyandu_id,
+            "opd_code": opd_code, "kabupaten_code": kabupaten_code, "phone": None,
+            "email": None, "active": True}

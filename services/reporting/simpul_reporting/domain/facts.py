@@ -4,7 +4,7 @@ after an event, so events may arrive in any order and each is applied once."""
 from simpul_common import contracts
 from simpul_common.regions import ancestors_and_self
 
-STATUS_RANK = {"received": 0, "routed": 1, "unroutable": 1}
+STATUS_RANK = {"received": 0, "routed": 1, "unroutable": 1, "linked": 1}
 DIMENSIONS = ("status", "spm_area", "service_type", "kind", "opd")
 
 
@@ -14,11 +14,16 @@ def project(fact, received: contracts.Received) -> dict:
     fact.update(kind=event.kind, service_type=event.service_type, spm_area=event.spm_area,
                 desa_code=event.desa_code, posyandu_id=event.posyandu_id)
     status = {contracts.ReportReceived.type: "received", contracts.ReportRouted.type: "routed",
-              contracts.ReportUnroutable.type: "unroutable"}[event.type]
-    if STATUS_RANK[status] > STATUS_RANK[fact["status"]]:
-        fact["status"] = status
-    if isinstance(event, contracts.ReportRouted):
-        fact["opd_code"] = event.opd_code
+              contracts.ReportUnroutable.type: "unroutable",
+              contracts.ReportLinked.type: "linked"}[event.type]
+    # a decision (routed, unroutable, linked) replaces an older one: a later position in the
+    # case's history (transfer, assignment) wins, and at the same position the higher rank
+    sequence = getattr(event, "sequence", 0) if status != "received" else -1
+    latest = fact.get("sequence", -1)
+    if sequence > latest or (sequence == latest and STATUS_RANK[status] > STATUS_RANK[fact["status"]]):
+        fact["status"], fact["sequence"] = status, sequence
+        if isinstance(event, contracts.ReportRouted):
+            fact["opd_code"] = event.opd_code
     fact["applied"] = fact["applied"] + [received.id]
     return fact
 

@@ -1,6 +1,8 @@
 import itertools
 from collections import Counter
 
+import pytest
+
 from simpul_common import contracts
 from simpul_reporting import usecases
 from simpul_reporting.domain import facts
@@ -183,3 +185,80 @@ def test_summary_of_a_region_without_reports_is_all_zero():
     assert facts.summary("21.71", []) == {
         "region": "21.71", "total": 0, "by_status": {}, "by_spm_area": {},
         "by_service_type": {}, "by_kind": {}, "by_opd": {}}
+
+
+def linked_event(**overrides):
+    fields = {**COMMON, **overrides}
+    return envelope(contracts.ReportLinked(case_id="r-0", linked_at="t", **fields),
+                    "linked-" + fields["report_id"])
+
+
+def test_a_report_joined_to_an_open_case_counts_as_linked():
+    repo = record_all([received_event(), linked_event()])
+    summary = usecases.region_summary("33.25", repo)
+    assert summary["total"] == 1
+    assert summary["by_status"] == {"linked": 1}
+    assert summary["by_opd"] == {}
+
+
+def test_a_linked_event_arriving_first_counts_the_same():
+    for order in itertools.permutations([received_event(), linked_event()]):
+        summary = usecases.region_summary("33.25.01", record_all(order))
+        assert (summary["total"], summary["by_status"]) == (1, {"linked": 1})
+
+
+def test_linked_reports_count_beside_routed_and_unroutable_in_any_order():
+    events = three_reports() + [received_event(report_id="r-4"), linked_event(report_id="r-4")]
+    expected = nonzero(record_all(events).counters)
+    for order in itertools.permutations(events[-4:]):
+        assert nonzero(record_all(events[:-4] + list(order)).counters) == expected
+    summary = usecases.region_summary("33.25", record_all(events))
+    assert summary["total"] == 4
+    assert summary["by_status"] == {"routed": 1, "unroutable": 1, "received": 1, "linked": 1}
+
+
+def test_a_linked_event_moves_one_count_from_received_to_linked():
+    before = facts.project(None, received_event())
+    after = facts.project(before, linked_event())
+    deltas = facts.counter_deltas(before, after)
+    assert deltas[("33.25", "status", "received")] == -1
+    assert deltas[("33.25", "status", "linked")] == 1
+    assert len(deltas) == 2 * 4     # two status counters in each of the four regions
+
+
+def manual_routed_event(action, opd_code, sequence=1, **overrides):
+    """The report.routed routing re-emits on a transfer or assign, at that move's position
+    in the case's history (after the first decision, at 0)."""
+    fields = {**COMMON, **overrides}
+    return envelope(contracts.ReportRouted(opd_code=opd_code, opd_name=opd_code,
+                                           rule_id=f"manual:{action}", due_at="d2",
+                                           routed_at="t2", sequence=sequence, **fields),
+                    f"{action}-{sequence}-" + fields["report_id"])
+
+
+@pytest.mark.parametrize("first,then", [
+    ("routed", ("transfer", "33.25/dinsos")),
+    ("unroutable", ("assign", "33.25/dinsos")),
+])
+def test_a_reassigned_report_counts_the_same_in_any_order(first, then):
+    decision = routed_event() if first == "routed" else unroutable_event()
+    events = [received_event(), decision, manual_routed_event(*then)]
+    results = {tuple(sorted(nonzero(record_all(order).counters).items()))
+               for order in itertools.permutations(events)}
+    assert len(results) == 1
+    summary = usecases.region_summary("33.25", record_all(events))
+    assert (summary["by_status"], summary["by_opd"]) == ({"routed": 1}, {"33.25/dinsos": 1})
+
+
+def test_a_later_transfer_wins_over_an_earlier_one_in_any_order():
+    events = [received_event(), routed_event(), manual_routed_event("transfer", "33.25/dinsos"),
+              manual_routed_event("transfer", "33.25/dinkes", sequence=3)]
+    for order in itertools.permutations(events):
+        summary = usecases.region_summary("33.25", record_all(list(order)))
+        assert summary["by_opd"] == {"33.25/dinkes": 1}, order
+        assert summary["by_status"] == {"routed": 1}, order
+
+
+def test_a_received_event_never_replaces_a_decision():
+    decided = facts.project(facts.project(None, routed_event()), received_event())
+    assert (decided["status"], decided["opd_code"]) == ("routed", "33.25/dinkes")

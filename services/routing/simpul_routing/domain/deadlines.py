@@ -31,9 +31,10 @@ def local_date(utc: str, timezone: str) -> str:
 
 
 def due_at(start_utc: str, working_days: int, timezone: str) -> str:
-    """End of the `working_days`-th working day after `start_utc`, local to the region."""
+    """End (23:59:59.999 local) of the `working_days`-th working day after `start_utc`, as UTC
+    text with milliseconds, comparable as text with every other instant Simpul stores."""
     zone = ZoneInfo(timezone)
     local_start = dt.datetime.fromisoformat(start_utc).astimezone(zone)
     last_day = add_working_days(local_start.date(), working_days)
-    end = dt.datetime.combine(last_day, dt.time(23, 59, 59), tzinfo=zone)
-    return end.astimezone(dt.timezone.utc).isoformat(timespec="seconds")
+    end = dt.datetime.combine(last_day, dt.time(23, 59, 59, 999000), tzinfo=zone)
+    return end.astimezone(dt.timezone.utc).isoformat(timespec="milliseconds")

@@ -4,6 +4,7 @@ import itertools
 
 import pytest
 
+from simpul_routing.domain import sla
 from simpul_routing.domain.lifecycle import MOVES, STATUSES, Actor, IllegalMove, allowed_actions, apply
 
 AT = "2026-11-23T03:00:00+00:00"
@@ -28,12 +29,16 @@ EXPECTED = {   # status → {action: status after}
     "reopened": {"acknowledge": "acknowledged", "start": "in_progress", "update": "reopened",
                  "resolve": "resolved", "reject": "rejected", "transfer": "routed"},
     "closed": {},
+    "linked": {},
 }
+OPDS = {"33.25/dinkes": "Dinas Kesehatan Kabupaten Batang",
+        "33.25/dinsos": "Dinas Sosial Kabupaten Batang"}
 
 
 def case(status):
     return {"_id": "r-1", "status": status, "opd_code": "33.25/dinkes", "kabupaten_code": "33.25",
-            "posyandu_id": "P332501200101", "escalation_level": 2}
+            "posyandu_id": "P332501200101", "escalation_level": 2,
+            "norms": sla.norms_for(None), "timezone": "Asia/Jakarta", "history": []}
 
 
 def actor_for(action):
@@ -53,14 +58,14 @@ def test_every_move_from_every_status_is_either_legal_or_refused_unchanged(statu
     before = case(status)
     kept = copy.deepcopy(before)
     if action in EXPECTED[status]:
-        after, entry = apply(before, action, actor_for(action), AT, details_for(action))
+        after, entry = apply(before, action, actor_for(action), AT, details_for(action), OPDS)
         assert after["status"] == EXPECTED[status][action]
         assert (entry["from"], entry["to"], entry["action"], entry["at"]) == (
             status, after["status"], action, AT)
         assert entry["actor"] == {"role": actor_for(action).role, "id": actor_for(action).id}
     else:
         with pytest.raises(IllegalMove):
-            apply(before, action, actor_for(action), AT, details_for(action))
+            apply(before, action, actor_for(action), AT, details_for(action), OPDS)
     assert before == kept
 
 
@@ -75,8 +80,9 @@ def test_the_allowed_actions_are_exactly_the_legal_ones():
 def test_only_the_responsible_actor_may_move_a_case(action, actor):
     status = next(s for s, moves in EXPECTED.items() if action in moves)
     with pytest.raises(IllegalMove) as refused:
-        apply(case(status), action, actor, AT, details_for(action))
+        apply(case(status), action, actor, AT, details_for(action), OPDS)
     assert refused.value.field == "actor"
+    assert refused.value.status == 403
 
 
 def test_the_kader_of_another_posyandu_cannot_confirm():
@@ -91,16 +97,20 @@ def test_a_move_without_what_it_must_carry_names_the_missing_field(action, field
     status = next(s for s, moves in EXPECTED.items() if action in moves)
     actor = KADER if action == "reopen" else OFFICER
     with pytest.raises(IllegalMove) as refused:
-        apply(case(status), action, actor, AT, {})
+        apply(case(status), action, actor, AT, {}, OPDS)
     assert refused.value.field == field
+    assert refused.value.status == 422
 
 
 def test_a_transfer_moves_the_case_to_another_opd_and_restarts_escalation():
-    after, entry = apply(case("in_progress"), "transfer", OFFICER, AT, DETAILS)
+    after, entry = apply(case("in_progress"), "transfer", OFFICER, AT, DETAILS, OPDS)
     assert after["opd_code"] == "33.25/dinsos" and after["escalation_level"] == 0
+    assert after["opd_name"] == "Dinas Sosial Kabupaten Batang"
     assert entry["opd_code"] == "33.25/dinsos" and entry["reason"] == DETAILS["reason"]
-    with pytest.raises(IllegalMove):
-        apply(case("in_progress"), "transfer", OFFICER, AT, {**DETAILS, "opd_code": "33.25/dinkes"})
+    with pytest.raises(IllegalMove) as refused:
+        apply(case("in_progress"), "transfer", OFFICER, AT, {**DETAILS, "opd_code": "33.25/dinkes"},
+              OPDS)
+    assert (refused.value.field, refused.value.status) == ("opd_code", 409)
 
 
 def test_a_reopened_case_stays_with_the_same_opd():
@@ -111,7 +121,7 @@ def test_a_reopened_case_stays_with_the_same_opd():
 
 
 def test_the_tph_assigns_a_rejected_case_to_an_opd_of_its_kabupaten():
-    after, entry = apply(case("rejected"), "assign", TPH, AT, {"opd_code": "33.25/dinsos"})
+    after, entry = apply(case("rejected"), "assign", TPH, AT, {"opd_code": "33.25/dinsos"}, OPDS)
     assert (after["status"], after["opd_code"]) == ("routed", "33.25/dinsos")
     assert entry["actor"]["role"] == "tph"
 
@@ -123,5 +133,31 @@ def test_an_unknown_action_is_refused():
 
 def test_a_case_moves_only_to_an_opd_of_its_own_kabupaten():
     with pytest.raises(IllegalMove) as refused:
-        apply(case("unroutable"), "assign", TPH, AT, {"opd_code": "21.71/dinsos"})
+        apply(case("unroutable"), "assign", TPH, AT, {"opd_code": "21.71/dinsos"},
+              {**OPDS, "21.71/dinsos": "Dinas Sosial Kota Batam"})
     assert refused.value.field == "opd_code"
+    assert refused.value.status == 422
+
+
+def test_an_unknown_or_inactive_opd_of_the_same_kabupaten_is_refused():
+    with pytest.raises(IllegalMove) as refused:
+        apply(case("unroutable"), "assign", TPH, AT, {"opd_code": "33.25/dpupr"}, OPDS)
+    assert (refused.value.field, refused.value.status) == ("opd_code", 422)
+
+
+def test_a_move_from_the_wrong_status_is_a_conflict_naming_the_action():
+    with pytest.raises(IllegalMove) as refused:
+        apply(case("closed"), "acknowledge", OFFICER, AT, {})
+    assert (refused.value.field, refused.value.status) == ("action", 409)
+
+
+def test_the_actor_entry_carries_the_name_when_known():
+    named = Actor("opd_officer", "u-officer", opd_code="33.25/dinkes", name="Budi")
+    _, entry = apply(case("routed"), "acknowledge", named, AT, {})
+    assert entry["actor"] == {"role": "opd_officer", "id": "u-officer", "name": "Budi"}
+
+
+@pytest.mark.parametrize("data", [None, "tph", ["tph"], 5])
+def test_an_actor_is_built_only_from_an_object(data):
+    with pytest.raises(TypeError):
+        Actor.from_dict(data)

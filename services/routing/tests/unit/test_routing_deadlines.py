@@ -41,7 +41,7 @@ def test_zero_working_days_is_the_same_day():
 
 def test_an_evening_instant_in_utc_is_already_the_next_day_in_wib():
     assert local_date("2026-12-17T18:00:00+00:00", WIB) == "2026-12-18"
-    assert local_date("2026-12-17T16:59:59+00:00", WIB) == "2026-12-17"
+    assert local_date("2026-12-17T16:59:59.999+00:00", WIB) == "2026-12-17"
 
 
 def test_local_date_accepts_a_z_suffix():
@@ -49,25 +49,25 @@ def test_local_date_accepts_a_z_suffix():
 
 
 def test_due_at_is_the_end_of_the_last_working_day_in_local_time():
-    # Mon 2 Nov 2026 10:00 WIB + 5 working days → Mon 9 Nov 23:59:59 WIB = 16:59:59 UTC
-    assert due_at("2026-11-02T03:00:00+00:00", 5, WIB) == "2026-11-09T16:59:59+00:00"
+    # Mon 2 Nov 2026 10:00 WIB + 5 working days → Mon 9 Nov 23:59:59.999 WIB = 16:59:59.999 UTC
+    assert due_at("2026-11-02T03:00:00+00:00", 5, WIB) == "2026-11-09T16:59:59.999+00:00"
 
 
 def test_due_at_counts_from_the_local_day_not_the_utc_day():
     # Thu 17 Dec 18:00 UTC is Fri 18 Dec 01:00 WIB: one working day later is Monday 21 Dec
-    assert due_at("2026-12-17T18:00:00+00:00", 1, WIB) == "2026-12-21T16:59:59+00:00"
+    assert due_at("2026-12-17T18:00:00+00:00", 1, WIB) == "2026-12-21T16:59:59.999+00:00"
     # the same day, earlier: still Thursday in WIB, so due on Friday
-    assert due_at("2026-12-17T10:00:00+00:00", 1, WIB) == "2026-12-18T16:59:59+00:00"
+    assert due_at("2026-12-17T10:00:00+00:00", 1, WIB) == "2026-12-18T16:59:59.999+00:00"
 
 
 def test_due_at_skips_christmas():
-    assert due_at("2026-12-23T03:00:00+00:00", 1, WIB) == "2026-12-28T16:59:59+00:00"
+    assert due_at("2026-12-23T03:00:00+00:00", 1, WIB) == "2026-12-28T16:59:59.999+00:00"
 
 
 @pytest.mark.parametrize("zone, end_utc", [
-    ("Asia/Jakarta", "2026-11-09T16:59:59+00:00"),    # UTC+7
-    ("Asia/Makassar", "2026-11-09T15:59:59+00:00"),   # UTC+8
-    ("Asia/Jayapura", "2026-11-09T14:59:59+00:00"),   # UTC+9
+    ("Asia/Jakarta", "2026-11-09T16:59:59.999+00:00"),    # UTC+7
+    ("Asia/Makassar", "2026-11-09T15:59:59.999+00:00"),   # UTC+8
+    ("Asia/Jayapura", "2026-11-09T14:59:59.999+00:00"),   # UTC+9
 ])
 def test_due_at_ends_at_local_midnight_of_each_time_zone(zone, end_utc):
     assert due_at("2026-11-02T03:00:00+00:00", 5, zone) == end_utc
