@@ -8,8 +8,8 @@ from simpul_common import logs, sealing
 from simpul_common.cache import TtlCache
 from simpul_common.nameko_ext.storage import connect
 
-from .api.routes import (cases, health, opds, people, posyandu, regions, reporting, reports,
-                         routing_rules, service_types, visits)
+from .api.routes import (cases, deliveries, health, inbox, opds, people, posyandu, regions,
+                         reporting, reports, routing_rules, service_types, visits)
 from .broker import CommandSender, RpcPool, Unavailable
 from .settings import Settings, get_settings
 
@@ -36,8 +36,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                               "Sementara, sampai autentikasi tersedia (issue 7): permintaan yang "
                               "bertindak atas kasus menyebut pelakunya dengan header "
                               "`X-Person-Id` (id orang di registry).")
-    for module in (reports, visits, cases, regions, service_types, posyandu, opds, routing_rules,
-                   people, reporting, health):
+    for module in (reports, visits, cases, inbox, regions, service_types, posyandu, opds,
+                   deliveries, routing_rules, people, reporting, health):
         app.include_router(module.router)
 
     @app.exception_handler(Unavailable)

@@ -53,8 +53,8 @@ def test_optional_fields_may_be_left_out_of_the_data():
 def test_every_message_type_decodes_from_its_own_envelope():
     assert set(contracts.MESSAGES) == {"report.submit", "report.received", "report.routed",
                                        "report.unroutable", "report.linked", "case.changed",
-                                       "case.escalated", "notification.delivered",
-                                       "registry.changed"}
+                                       "case.escalated", "case.due_soon",
+                                       "notification.delivered", "registry.changed"}
     for cls in contracts.MESSAGES.values():
         data = {f.name: "x" for f in dataclasses.fields(cls)}
         message = cls(**data)
@@ -137,6 +137,42 @@ def test_opd_case_notice_carries_the_case_and_no_personal_data():
     assert notice["case"]["unit_code"] == "puskesmas-33.25.01"
     assert notice["case"]["url"] == "https://simpul.example/r-1"
     assert not {"nik", "phone", "name", "citizen", "description", "sealed"} & set(notice["case"])
+
+
+REPORT_FIELDS = dict(report_id="r-1", kind="complaint", service_type="kesehatan.balita",
+                     spm_area="kesehatan", desa_code="33.25.01.2001", posyandu_id="P332501200101")
+
+
+def test_case_due_soon_goes_to_notification_only():
+    receivers = {q for q, types in contracts.QUEUES.items() if contracts.CaseDueSoon.type in types}
+    assert receivers == {"notification.cases"}
+
+
+def test_opd_case_notice_of_a_due_soon_case_carries_the_reminder():
+    event = contracts.CaseDueSoon(deadline="acknowledge", due="2026-11-05T16:59:59.999+00:00",
+                                  kabupaten_code="33.25", warned_at="2026-11-04T17:00:00.000+00:00",
+                                  sequence=1, opd_code="33.25/dinkes", **REPORT_FIELDS)
+    notice = contracts.opd_case_notice(event, "n-1", "https://simpul.example/r-1", "t")
+    assert notice["type"] == "case.due_soon"
+    assert notice["reminder"] == {"deadline": "acknowledge", "due": "2026-11-05T16:59:59.999+00:00",
+                                  "warned_at": "2026-11-04T17:00:00.000+00:00"}
+    assert notice["case"]["opd_code"] == "33.25/dinkes"
+    assert "escalation" not in notice and "change" not in notice
+
+
+def test_opd_case_notice_of_a_reopened_case_carries_the_change_and_new_deadline():
+    event = contracts.CaseChanged(action="reopen", from_status="resolved", to_status="reopened",
+                                  actor_role="kader", kabupaten_code="33.25", escalation_level=0,
+                                  changed_at="2026-11-10T03:00:00.000+00:00", sequence=4,
+                                  opd_code="33.25/dinkes", opd_name="Dinas Kesehatan",
+                                  due_at="2026-11-17T16:59:59.999+00:00", **REPORT_FIELDS)
+    notice = contracts.opd_case_notice(event, "n-2", "https://simpul.example/r-1", "t")
+    assert notice["type"] == "case.reopened"
+    assert notice["case"]["due_at"] == "2026-11-17T16:59:59.999+00:00"
+    assert notice["change"] == {"action": "reopen", "from_status": "resolved",
+                                "to_status": "reopened",
+                                "changed_at": "2026-11-10T03:00:00.000+00:00"}
+    assert "reminder" not in notice and "escalation" not in notice
 
 
 def test_no_event_payload_has_a_field_for_personal_data():

@@ -5,6 +5,8 @@ from .cases import (AcknowledgeIn, AssignIn, CaseFilters, CaseOut, CasePage, Con
                     HistoryEntryOut, HouseholdOut, RejectIn, ReopenIn, ResolveIn, StartIn,
                     TransferIn, UpdateIn)
 from .health import Health
+from .notifications import (ChannelStateOut, DeliveryFilters, DeliveryOut, DeliveryPage,
+                            InboxItemOut, InboxPage, MarkReadIn, RetryParkedIn, WebhookSecretOut)
 from .posyandu import Posyandu
 from .regions import Region, RegionDetail
 from .reporting import Summary
@@ -13,7 +15,9 @@ from .rules import Coverage, CoverageGap
 from .visits import NeedIn, VisitAccepted, VisitIn
 
 __all__ = ["AcknowledgeIn", "AssignIn", "AssignedOpd", "CaseFilters", "CaseOut", "CasePage",
-           "CitizenIn", "ConfirmIn", "Coverage", "CoverageGap", "Delivery", "Health", "HistoryEntry",
-           "HistoryEntryOut", "HouseholdOut", "NeedIn", "Page", "Posyandu", "Region", "RegionDetail",
-           "RejectIn", "ReopenIn", "ReportAccepted", "ReportIn", "ReportOut", "ResolveIn", "StartIn",
-           "Strict", "Summary", "TransferIn", "UpdateIn", "VisitAccepted", "VisitIn"]
+           "ChannelStateOut", "CitizenIn", "ConfirmIn", "Coverage", "CoverageGap", "Delivery",
+           "DeliveryFilters", "DeliveryOut", "DeliveryPage", "Health", "HistoryEntry",
+           "HistoryEntryOut", "HouseholdOut", "InboxItemOut", "InboxPage", "MarkReadIn", "NeedIn",
+           "Page", "Posyandu", "Region", "RegionDetail", "RejectIn", "ReopenIn", "ReportAccepted",
+           "ReportIn", "ReportOut", "ResolveIn", "RetryParkedIn", "StartIn", "Strict", "Summary",
+           "TransferIn", "UpdateIn", "VisitAccepted", "VisitIn", "WebhookSecretOut"]

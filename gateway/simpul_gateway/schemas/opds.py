@@ -4,6 +4,8 @@ from typing import Annotated, Literal, Optional, Union
 from pydantic import BaseModel, Field
 
 from .base import Changes, Sent, Strict
+from simpul_common.codes import WEBHOOK_URL_PATTERN
+
 from .fields import Email, KabupatenCode, KecamatanCode, Search, ShortCode, UnitCode
 
 OpdName = Annotated[str, Field(min_length=3, max_length=200, examples=["Dinas Kesehatan Kabupaten Batang"])]
@@ -23,7 +25,8 @@ class RabbitmqChannel(Strict):
 
 class WebhookChannel(Strict):
     type: Literal["webhook"]
-    url: str = Field(..., pattern=r"^https://\S{4,500}$", examples=["https://sik.batangkab.go.id/simpul"])
+    url: str = Field(..., pattern=WEBHOOK_URL_PATTERN, examples=["https://sik.batangkab.go.id/simpul"],
+                     description="HTTPS (plain HTTP only inside a private network)")
 
 
 class EmailChannel(Strict):

@@ -1,7 +1,8 @@
 """The gateway app against an in-memory registry: a fake that answers the RPC calls of
 docs/registry-rpc.md as the registry does (pages, look-ups, writes and their error results),
 for a few regions of Kabupaten Batang. Routing is a smaller fake that remembers what it was
-asked (docs/routing-rpc.md), and commands are kept instead of published."""
+asked (docs/routing-rpc.md), and so is notification (docs/notifications.md); commands are kept
+instead of published."""
 import csv
 import io
 
@@ -229,6 +230,63 @@ class FakeRouting:
             "actor": {"role": actor["role"], "id": actor["id"], "name": actor["name"]}, **details}]}}
 
 
+class FakeNotification:
+    """Deliveries, channel states and inbox items by id; every call is remembered."""
+
+    def __init__(self):
+        self.deliveries, self.states, self.inbox_items, self.calls = {}, {}, {}, []
+
+    def find_deliveries(self, filters, page=1, per_page=50):
+        self.calls.append(("find_deliveries", filters, page, per_page))
+        found = [d for d in self.deliveries.values() if all(d[k] == v for k, v in filters.items())]
+        return {"items": found, "total": len(found), "page": page, "per_page": per_page}
+
+    def retry_delivery(self, notification_id):
+        record = self.deliveries.get(notification_id)
+        if record is None:
+            return error(404, "id", f"pengiriman {notification_id} tidak ada")
+        if record["status"] != "parked":
+            return error(409, "status", "hanya pengiriman yang diparkir yang dapat diulang")
+        record.update(status="pending", parked_at=None)
+        return {"item": record}
+
+    def retry_parked(self, filters=None):
+        self.calls.append(("retry_parked", filters))
+        found = self.find_deliveries({**filters, "status": "parked"})["items"]
+        for record in found:
+            record["status"] = "pending"
+        return {"retried": len(found)}
+
+    def pause_channel(self, owner, channel, paused=True, by=None):
+        self.calls.append(("pause_channel", owner, channel, paused, by))
+        state = {"owner": owner, "channel": channel, "paused": paused, "changed_at": "t",
+                 "changed_by": by}
+        self.states[(owner, channel)] = state
+        return {"item": state}
+
+    def channel_states(self, owner):
+        return [s for (o, _), s in self.states.items() if o == owner]
+
+    def webhook_secret(self, opd_code):
+        return {"opd_code": opd_code, "secret": f"rahasia-{opd_code}"}
+
+    def inbox(self, posyandu_id, unread_only=False, page=1, per_page=50):
+        self.calls.append(("inbox", posyandu_id, unread_only, page, per_page))
+        mine = [i for i in self.inbox_items.values() if i["posyandu_id"] == posyandu_id]
+        unread = [i for i in mine if i["read_at"] is None]
+        found = unread if unread_only else mine
+        return {"items": found[(page - 1) * per_page:page * per_page], "total": len(found),
+                "unread": len(unread), "page": page, "per_page": per_page}
+
+    def mark_read(self, posyandu_id, ids):
+        self.calls.append(("mark_read", posyandu_id, ids))
+        found = [self.inbox_items[i] for i in ids if i in self.inbox_items]
+        fresh = [i for i in found if i["posyandu_id"] == posyandu_id and i["read_at"] is None]
+        for item in fresh:
+            item["read_at"] = "t"
+        return {"updated": len(fresh)}
+
+
 class FakeCommands:
     def __init__(self):
         self.sent = []
@@ -259,15 +317,21 @@ def routing():
 
 
 @pytest.fixture
+def notification():
+    return FakeNotification()
+
+
+@pytest.fixture
 def commands():
     return FakeCommands()
 
 
 @pytest.fixture
-def api(registry, routing, commands):
+def api(registry, routing, notification, commands):
     app = create_app(Settings(SIMPUL_DATA_KEY=sealing.new_key()))
     with TestClient(app) as client:
         # the lifespan built the real RPC pool and command sender; they never connected
-        app.state.rpc = FakeServices(registry=registry, routing=routing)
+        app.state.rpc = FakeServices(registry=registry, routing=routing,
+                                     notification=notification)
         app.state.commands = commands
         yield client

@@ -58,7 +58,7 @@ def test_an_opd_registered_twice_is_409(api, dinkes):
 
 
 @pytest.mark.parametrize("overrides", [{"short_code": "Dinkes"}, {"kabupaten_code": "33.25.01"},
-                                       {"channels": [{"type": "webhook", "url": "http://x.id/a"}]},
+                                       {"channels": [{"type": "webhook", "url": "ftp://x.id/a"}]},
                                        {"channels": [{"type": "sms", "number": "0812"}]},
                                        {"units": [{"code": "p1", "name": "Pu"}]}])
 def test_an_opd_of_the_wrong_form_is_refused(api, overrides):

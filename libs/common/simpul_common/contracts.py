@@ -159,6 +159,19 @@ class CaseEscalated(ReportEvent):
 
 
 @dataclass(frozen=True)
+class CaseDueSoon(ReportEvent):
+    """The case's `deadline` (`acknowledge` or `resolve`) ends at `due`, at the end of the
+    next working day: the OPD holding it is reminded once."""
+    type: ClassVar[str] = "case.due_soon"
+    deadline: str
+    due: str
+    kabupaten_code: str
+    warned_at: str
+    sequence: int
+    opd_code: Optional[str] = None
+
+
+@dataclass(frozen=True)
 class NotificationDelivered(Message):
     type: ClassVar[str] = "notification.delivered"
     notification_id: str
@@ -189,7 +202,7 @@ class RegistryChanged(Message):
 MESSAGES: dict[str, type[Message]] = {
     cls.type: cls
     for cls in (SubmitReport, ReportReceived, ReportRouted, ReportUnroutable, ReportLinked,
-                CaseChanged, CaseEscalated, NotificationDelivered, RegistryChanged)
+                CaseChanged, CaseEscalated, CaseDueSoon, NotificationDelivered, RegistryChanged)
 }
 COMMANDS = frozenset({SubmitReport.type})
 # Broadcasts go to transient per-replica queues; with no replica running nobody needs them,
@@ -243,7 +256,8 @@ QUEUES: dict[str, tuple[str, ...]] = {
     "intake.tracking": (ReportRouted.type, ReportUnroutable.type, ReportLinked.type,
                         CaseChanged.type, CaseEscalated.type, NotificationDelivered.type),
     "routing.reports": (ReportReceived.type,),
-    "notification.cases": (ReportRouted.type, CaseEscalated.type),
+    "notification.cases": (ReportRouted.type, ReportUnroutable.type, ReportLinked.type,
+                           CaseChanged.type, CaseEscalated.type, CaseDueSoon.type),
     "reporting.facts": (ReportReceived.type, ReportRouted.type, ReportUnroutable.type,
                         ReportLinked.type),
 }
@@ -263,12 +277,14 @@ def opd_routing_key(opd_code: str, message_type: str) -> str:
 OPD_CONTRACT = "simpul.opd/1"
 
 
-OPD_NOTICE_TYPES = {"report.routed": "case.routed", "case.escalated": "case.escalated"}
+OPD_NOTICE_TYPES = {"report.routed": "case.routed", "case.escalated": "case.escalated",
+                    "case.due_soon": "case.due_soon", "case.changed": "case.reopened"}
 
 
 def opd_case_notice(event: ReportEvent, notification_id: str, case_url: str, sent_at: str) -> dict:
-    """The notice for the OPD's queue of a `report.routed` (`case.routed`) or `case.escalated`
-    event. `notification_id` is stable: a receiver that sees it twice has already handled it."""
+    """The notice for the OPD's queue (and webhook) of a `report.routed` (`case.routed`),
+    `case.escalated`, `case.due_soon` or reopening `case.changed` (`case.reopened`) event.
+    `notification_id` is stable: a receiver that sees it twice has already handled it."""
     notice = {
         "contract": OPD_CONTRACT,
         "type": OPD_NOTICE_TYPES[event.type],
@@ -284,6 +300,13 @@ def opd_case_notice(event: ReportEvent, notification_id: str, case_url: str, sen
     if isinstance(event, ReportRouted):
         notice["case"].update(unit_code=event.unit_code, due_at=event.due_at,
                               routed_at=event.routed_at)
+    if isinstance(event, CaseDueSoon):
+        notice["reminder"] = {"deadline": event.deadline, "due": event.due,
+                              "warned_at": event.warned_at}
+    if isinstance(event, CaseChanged):
+        notice["case"]["due_at"] = event.due_at
+        notice["change"] = {"action": event.action, "from_status": event.from_status,
+                            "to_status": event.to_status, "changed_at": event.changed_at}
     if isinstance(event, CaseEscalated):
         notice["escalation"] = {"level": event.level, "target": event.target,
                                 "deadline": event.deadline, "overdue_since": event.overdue_since,

@@ -8,6 +8,8 @@ The end-to-end tests use the same `LocalSystem`, so what they test is what `make
 from __future__ import annotations
 
 import argparse
+import hashlib
+import hmac
 import json
 import os
 import shutil
@@ -89,6 +91,7 @@ class LocalSystem:
     quiet: bool = False
     storage_port: int = 27027       # 0: any free port
     regions: str = "demo"           # "all": every Kemendagri region (a minute the first time)
+    settings: dict[str, str] = field(default_factory=dict)   # more environment for every process
     procs: list[tuple[str, subprocess.Popen]] = field(default_factory=list)
 
     @property
@@ -102,6 +105,9 @@ class LocalSystem:
         # a local system is a demo or a test: its clock may be set (routing's `sweep(now)`)
         env.setdefault("SIMPUL_CLOCK_OVERRIDE", "1")
         env.setdefault("ROUTING_SWEEP_SECONDS", "10")
+        env.setdefault("SIMPUL_WEBHOOK_KEY", hmac.new(self.data_key.encode(), b"webhook-key",
+                                                      hashlib.sha256).hexdigest())
+        env.update(self.settings)
         if self.mongo_uri:
             env["MONGO_URI"] = self.mongo_uri
         for name in SERVICES:

@@ -12,7 +12,9 @@ def service_config(amqp_uri, mongo_uri, data_key):
     def config(db_name, **extra):
         return {"AMQP_URI": amqp_uri, "MONGO_URI": mongo_uri, "MONGO_DB": db_name,
                 "SIMPUL_DATA_KEY": data_key, "GATEWAY_PUBLIC_URL": "http://gateway.test",
-                "max_workers": 4, "ROUTING_TABLE_TTL_SECONDS": 0.5, **extra}
+                "max_workers": 4, "ROUTING_TABLE_TTL_SECONDS": 0.5,
+                "SIMPUL_WEBHOOK_KEY": "test-webhook-key", "DELIVERY_RETRY_BASE_SECONDS": 0.2,
+                "DELIVERY_RETRY_MAX_SECONDS": 1, "DELIVERY_MAX_ATTEMPTS": 4, **extra}
     return config
 
 

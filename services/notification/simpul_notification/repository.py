@@ -1,57 +1,129 @@
-"""Notification's own MongoDB database: the delivery log."""
-import datetime as dt
-
-from pymongo import ASCENDING
+"""Notification's own MongoDB database: the delivery log (one record per notification, every
+attempt inside it), the paused channels, and the kader's inbox."""
+from pymongo import ASCENDING, DESCENDING, ReturnDocument
 from pymongo.database import Database
-from pymongo.errors import DuplicateKeyError
+from pymongo.errors import BulkWriteError
+
+RETRYABLE = ("pending",)
 
 
 def prepare(db: Database) -> None:
     db.deliveries.create_index([("report_id", ASCENDING)])
+    db.deliveries.create_index([("status", ASCENDING), ("next_attempt_at", ASCENDING)])
     db.deliveries.create_index([("status", ASCENDING), ("opd_code", ASCENDING)])
+    db.inbox.create_index([("posyandu_id", ASCENDING), ("at", DESCENDING)])
 
 
 class DeliveryRepository:
     def __init__(self, db: Database):
-        self.deliveries = db.deliveries
+        self.deliveries, self.channels, self.inbox = db.deliveries, db.channel_states, db.inbox
+
+    # --- the log ---------------------------------------------------------------------------
+    def add(self, records: list[dict]) -> list[str]:
+        """Store new records; those already there (a redelivered event) stay as they are:
+        their ids are the answer."""
+        return _insert_new(self.deliveries, records)
+
+    def delivered_among(self, ids: list[str]) -> list[dict]:
+        return list(self.deliveries.find({"_id": {"$in": ids}, "status": "delivered"},
+                                         {"payload": 0}))
 
     def get(self, notification_id: str):
         return self.deliveries.find_one({"_id": notification_id})
 
-    def claim(self, record: dict, now: dt.datetime, stale_after: dt.timedelta):
-        """Claim the right to send: (True, record) for this worker, or (False, the stored
-        record) when it was delivered or another worker is sending it right now. A claim older
-        than `stale_after` belongs to a worker that died; it is taken over."""
-        try:
-            self.deliveries.insert_one({**record, "status": "sending", "claimed_at": now})
-            return True, record
-        except DuplicateKeyError:
-            pass
-        taken = self.deliveries.find_one_and_update(
-            {"_id": record["_id"], "status": {"$ne": "delivered"},
-             "claimed_at": {"$lt": now - stale_after}},
-            {"$set": {"claimed_at": now, "status": "sending"}})
-        if taken is not None:
-            return True, record
-        return False, self.get(record["_id"])
+    def claim(self, notification_id: str, now: str, stale_before: str):
+        """Take a due delivery for sending: the record, or None if it is not due, delivered,
+        parked, or being sent by a live worker (a claim older than `stale_before` belongs to
+        a worker that died and is taken over)."""
+        return self.deliveries.find_one_and_update(
+            {"_id": notification_id, "$or": [
+                {"status": "pending", "next_attempt_at": {"$lte": now}},
+                {"status": "sending", "claimed_at": {"$lt": stale_before}}]},
+            {"$set": {"status": "sending", "claimed_at": now}},
+            return_document=ReturnDocument.AFTER)
 
-    def record_success(self, record: dict, attempt: dict) -> dict:
-        """Upsert the record as delivered, appending the attempt (one round trip)."""
-        fields = {k: v for k, v in record.items() if k not in ("_id", "attempts", "status")}
-        self.deliveries.update_one(
-            {"_id": record["_id"]},
-            {"$set": {**fields, "status": "delivered", "delivered_at": attempt["at"]},
-             "$push": {"attempts": attempt}},
-            upsert=True)
-        return {**record, "status": "delivered", "delivered_at": attempt["at"]}
-
-    def release(self, notification_id: str) -> None:
+    def finish(self, notification_id: str, changes: dict, attempt: dict) -> None:
         self.deliveries.update_one({"_id": notification_id, "status": "sending"},
-                                   {"$set": {"claimed_at": dt.datetime(1970, 1, 1, tzinfo=dt.timezone.utc)}})
+                                   {"$set": {**changes, "claimed_at": None},
+                                    "$push": {"attempts": attempt}})
+
+    def due(self, now: str, stale_before: str, paused: set[str], limit: int) -> list[str]:
+        if limit <= 0:
+            return []
+        query = {"$or": [{"status": "pending", "next_attempt_at": {"$lte": now}},
+                         {"status": "sending", "claimed_at": {"$lt": stale_before}}]}
+        if paused:
+            query = {"$and": [query, {"channel_key": {"$nin": sorted(paused)}}]}
+        return [r["_id"] for r in self.deliveries.find(query, {"_id": 1})
+                .sort("next_attempt_at", ASCENDING).limit(limit)]
+
+    def find(self, query: dict, page: int, per_page: int) -> tuple[list[dict], int]:
+        total = self.deliveries.count_documents(query)
+        items = list(self.deliveries.find(query, {"payload": 0})
+                     .sort([("created_at", DESCENDING), ("_id", ASCENDING)])
+                     .skip((page - 1) * per_page).limit(per_page))
+        return items, total
+
+    def retry(self, query: dict, now: str) -> int:
+        """Put parked deliveries matching `query` back in line, due now, with fresh attempts."""
+        result = self.deliveries.update_many(
+            {"$and": [query, {"status": "parked"}]},
+            {"$set": {"status": "pending", "next_attempt_at": now, "attempt_count": 0,
+                      "retried_at": now}})
+        return result.modified_count
 
     def for_report(self, report_id: str) -> list[dict]:
-        return list(self.deliveries.find({"report_id": report_id}))
+        return list(self.deliveries.find({"report_id": report_id}, {"payload": 0}))
+
+    # --- paused channels ---------------------------------------------------------------------
+    def paused(self) -> set[str]:
+        return {c["_id"] for c in self.channels.find({"paused": True}, {"_id": 1})}
+
+    def set_paused(self, key: str, paused: bool, at: str, by: str | None) -> dict:
+        return self.channels.find_one_and_update(
+            {"_id": key}, {"$set": {"paused": paused, "changed_at": at, "changed_by": by}},
+            upsert=True, return_document=ReturnDocument.AFTER)
+
+    def channel_states(self, prefix: str) -> list[dict]:
+        return list(self.channels.find({"_id": {"$regex": f"^{_escape(prefix)}\\|"}}))
+
+    # --- the kader's inbox ----------------------------------------------------------------------
+    def add_to_inbox(self, items: list[dict]) -> None:
+        _insert_new(self.inbox, items)
+
+    def inbox_page(self, posyandu_id: str, unread_only: bool, page: int,
+                   per_page: int) -> tuple[list[dict], int, int]:
+        query = {"posyandu_id": posyandu_id}
+        if unread_only:
+            query["read_at"] = None
+        total = self.inbox.count_documents(query)
+        unread = total if unread_only else self.inbox.count_documents({**query, "read_at": None})
+        items = list(self.inbox.find(query).sort([("at", DESCENDING), ("_id", ASCENDING)])
+                     .skip((page - 1) * per_page).limit(per_page))
+        return items, total, unread
+
+    def mark_read(self, posyandu_id: str, ids: list[str], at: str) -> int:
+        return self.inbox.update_many({"posyandu_id": posyandu_id, "_id": {"$in": ids},
+                                       "read_at": None}, {"$set": {"read_at": at}}).modified_count
 
     def ping(self) -> bool:
         self.deliveries.database.command("ping")
         return True
+
+
+def _insert_new(collection, documents: list[dict]) -> list[str]:
+    """Insert what is new in one round trip; the ids of those stored before."""
+    if not documents:
+        return []
+    try:
+        collection.insert_many(documents, ordered=False)
+    except BulkWriteError as exc:   # duplicates are the ones stored before: keep them
+        errors = exc.details.get("writeErrors", [])
+        if any(e.get("code") != 11000 for e in errors):
+            raise
+        return [documents[e["index"]]["_id"] for e in errors]
+    return []
+
+
+def _escape(text: str) -> str:
+    return "".join("\\" + c if c in ".^$*+?{}[]\\|()" else c for c in text)

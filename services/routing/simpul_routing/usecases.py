@@ -104,7 +104,7 @@ def sweep(cases, publish, now: str, limit: int = 500) -> dict:
     """Everything the deadlines owe at `now`: escalations and deemed closings, each done once
     even when several replicas sweep at the same time (the version check lets one win); then
     events whose publication was interrupted are published again."""
-    done = {"escalated": 0, "closed": 0, "conflicts": 0, "republished": 0}
+    done = {"reminded": 0, "escalated": 0, "closed": 0, "conflicts": 0, "republished": 0}
     for case in cases.due(now, limit):
         after, entries, events = cases_domain.timer_steps(case, now)
         if after == case:
@@ -112,6 +112,7 @@ def sweep(cases, publish, now: str, limit: int = 500) -> dict:
         if _save(case, after, entries, events, cases, publish, now) is None:
             done["conflicts"] += 1
             continue
+        done["reminded"] += sum(e["action"] == "remind" for e in entries)
         done["escalated"] += sum(e["action"] == "escalate" for e in entries)
         done["closed"] += sum(e["action"] == "deem_closed" for e in entries)
     grace = (dt.datetime.now(dt.timezone.utc) - OUTBOX_GRACE).isoformat(timespec="milliseconds")

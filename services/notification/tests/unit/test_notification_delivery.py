@@ -1,241 +1,210 @@
+"""One delivery on one channel: retries with exponential backoff and jitter, parking after the
+last attempt, the attempt log, and what other services and operators see of it. Pure."""
 import datetime as dt
+import random
 
 import pytest
 
 from simpul_common import contracts
-from simpul_notification import usecases
 from simpul_notification.domain import delivery
+from simpul_notification.domain.delivery import RetryPolicy, outcome
 
-LONG_AGO = dt.datetime(1970, 1, 1, tzinfo=dt.timezone.utc)
+AT = "2026-11-02T03:00:00.000+00:00"
 
 
-class FakeDeliveryRepository:
-    """In memory, with the semantics of repository.DeliveryRepository."""
+class FixedRandom:
+    """A random source that always answers `value` (0 ≤ value < 1)."""
 
-    def __init__(self):
-        self.records = {}
+    def __init__(self, value):
+        self.value = value
 
-    def get(self, notification_id):
-        return self.records.get(notification_id)
+    def random(self):
+        return self.value
 
-    def claim(self, record, now, stale_after):
-        stored = self.records.get(record["_id"])
-        if stored is None:
-            self.records[record["_id"]] = {**record, "status": "sending", "claimed_at": now}
-            return True, record
-        if stored["status"] != "delivered" and stored["claimed_at"] < now - stale_after:
-            stored.update(status="sending", claimed_at=now)
-            return True, record
-        return False, stored
 
-    def release(self, notification_id):
-        stored = self.records.get(notification_id)
-        if stored is not None and stored["status"] == "sending":
-            stored["claimed_at"] = LONG_AGO
+def record(channel="webhook", destination="https://dinkes.example.go.id/hook", **fields):
+    return {"_id": "n-1", "cause": "e-1", "event_type": "report.routed", "kind": "new_case",
+            "report_id": "r-1", "kabupaten_code": "33.25", "opd_code": "33.25/dinkes",
+            "posyandu_id": "P332501200101", "channel": channel, "destination": destination,
+            "channel_key": f"33.25/dinkes|{channel}",
+            "recipient": {"role": "opd", "id": "33.25/dinkes"},
+            "payload": {"secret": "stays inside"}, "status": "sending", "attempts": [],
+            "attempt_count": 0, "next_attempt_at": AT, "created_at": AT, **fields}
 
-    def record_success(self, record, attempt):
-        stored = self.records.setdefault(record["_id"], {"_id": record["_id"], "attempts": []})
-        fields = {k: v for k, v in record.items() if k not in ("_id", "attempts", "status")}
-        stored.update(fields, status="delivered", delivered_at=attempt["at"])
-        stored["attempts"] = stored["attempts"] + [attempt]
-        return {**record, "status": "delivered", "delivered_at": attempt["at"]}
 
+def seconds_between(earlier, later):
+    return (dt.datetime.fromisoformat(later) - dt.datetime.fromisoformat(earlier)).total_seconds()
 
-class FakeOpdQueue:
-    def __init__(self, fail=False):
-        self.sent = []
-        self.fail = fail
 
-    def destination(self, opd_code):
-        return contracts.opd_queue_name(opd_code)
+# --- RetryPolicy.delay ---------------------------------------------------------------------------
 
-    def send(self, opd_code, notice):
-        if self.fail:
-            raise ConnectionError("broker down")
-        self.sent.append((opd_code, notice))
+def test_the_default_policy_is_eight_attempts_from_ten_seconds_to_an_hour():
+    assert RetryPolicy() == RetryPolicy(max_attempts=8, base_seconds=10.0, max_seconds=3600.0)
 
 
-def routed_event(event_id="e-routed"):
-    event = contracts.ReportRouted(
-        report_id="r-1", kind="complaint", service_type="kesehatan.balita",
-        spm_area="kesehatan", desa_code="33.25.01.2001", posyandu_id="P332501200101",
-        opd_code="33.25/dinkes", opd_name="Dinas Kesehatan Kabupaten Batang",
-        rule_id="demo:33.25.01:kesehatan.*", due_at="2026-11-09T16:59:59+00:00",
-        routed_at="2026-11-02T03:00:00+00:00", unit_code="puskesmas-33.25.01")
-    return contracts.decode(event.envelope(event_id, "2026-11-02T03:00:00+00:00"))
+@pytest.mark.parametrize("failures,ceiling", [(1, 10), (2, 20), (3, 40), (4, 80), (8, 1280),
+                                              (9, 2560), (10, 3600), (30, 3600)])
+def test_the_delay_is_between_half_and_all_of_the_capped_exponential(failures, ceiling):
+    policy = RetryPolicy()
+    assert policy.delay(failures, FixedRandom(0.0)) == ceiling / 2
+    assert policy.delay(failures, FixedRandom(0.999999)) == pytest.approx(ceiling, rel=1e-5)
+    rand = random.Random(failures)
+    for _ in range(200):
+        assert ceiling / 2 <= policy.delay(failures, rand) <= ceiling
 
 
-def deliver(received, deliveries, queue, published, base="https://simpul.example/"):
-    return usecases.deliver_to_opd(received, deliveries, queue, published.append, base)
+def test_the_delay_never_exceeds_max_seconds():
+    policy = RetryPolicy(base_seconds=1, max_seconds=60)
+    rand = random.Random(7)
+    assert all(policy.delay(n, rand) <= 60 for n in range(1, 40) for _ in range(20))
+    assert policy.delay(7, FixedRandom(0.0)) == 30       # 64 capped at 60, halved
 
 
-def test_notification_ids_are_stable_per_event_and_channel():
-    assert delivery.notification_id("e-1", "rabbitmq") == delivery.notification_id("e-1", "rabbitmq")
-    assert delivery.notification_id("e-1", "rabbitmq") != delivery.notification_id("e-2", "rabbitmq")
-    assert delivery.notification_id("e-1", "rabbitmq") != delivery.notification_id("e-1", "email")
+def test_the_jitter_spreads_retries_of_the_same_failure_count():
+    rand = random.Random(1)
+    delays = {RetryPolicy().delay(3, rand) for _ in range(50)}
+    assert len(delays) > 40
 
 
-def test_a_routed_case_is_sent_to_its_opd_queue_and_announced():
-    deliveries, queue, published = FakeDeliveryRepository(), FakeOpdQueue(), []
+def test_the_delay_uses_the_global_random_source_by_default(monkeypatch):
+    monkeypatch.setattr(random, "random", lambda: 0.0)
+    assert RetryPolicy().delay(2) == 10
 
-    record = deliver(routed_event(), deliveries, queue, published)
 
-    assert [opd for opd, _ in queue.sent] == ["33.25/dinkes"]
-    assert record["status"] == "delivered"
-    assert record["destination"] == "simpul.opd.33.25.dinkes"
-    message = contracts.decode(published[0]).message
-    assert isinstance(message, contracts.NotificationDelivered)
-    assert message.cause == "e-routed"
-    assert message.notification_id == record["_id"]
+# --- outcome -------------------------------------------------------------------------------------
 
+def test_a_successful_attempt_delivers():
+    changes, attempt = outcome(record(attempt_count=2),
+                               {"ok": True, "status_code": 204, "latency_ms": 12.5}, AT,
+                               RetryPolicy())
+    assert changes == {"status": "delivered", "delivered_at": AT, "attempt_count": 3,
+                       "next_attempt_at": None, "last_error": None}
+    assert attempt == {"at": AT, "ok": True, "latency_ms": 12.5, "status_code": 204}
 
-def test_the_notice_links_to_the_case_and_carries_the_notification_id():
-    deliveries, queue, published = FakeDeliveryRepository(), FakeOpdQueue(), []
 
-    record = deliver(routed_event(), deliveries, queue, published, base="https://simpul.example/")
+def test_a_failed_attempt_is_retried_later_by_the_policys_delay():
+    policy = RetryPolicy(base_seconds=10)
+    changes, attempt = outcome(record(), {"ok": False, "status_code": 503, "latency_ms": 40.0},
+                               AT, policy, FixedRandom(0.5))
+    assert changes["status"] == "pending" and changes["attempt_count"] == 1
+    assert changes["last_error"] == "HTTP 503"
+    assert seconds_between(AT, changes["next_attempt_at"]) == policy.delay(1, FixedRandom(0.5))
+    assert changes["next_attempt_at"] == "2026-11-02T03:00:07.500+00:00"
+    assert attempt == {"at": AT, "ok": False, "latency_ms": 40.0, "status_code": 503}
+    assert "parked_at" not in changes and "delivered_at" not in changes
 
-    notice = queue.sent[0][1]
-    assert notice["notification_id"] == record["_id"]
-    assert notice["case"]["url"] == "https://simpul.example/api/v1/reports/r-1"
-    assert notice["case"]["unit_code"] == "puskesmas-33.25.01"
 
+def test_later_failures_wait_longer():
+    policy = RetryPolicy()
+    waits = []
+    for count in range(0, 5):
+        changes, _ = outcome(record(attempt_count=count), {"ok": False, "error": "x"}, AT, policy,
+                             FixedRandom(0.0))
+        waits.append(seconds_between(AT, changes["next_attempt_at"]))
+    assert waits == [5, 10, 20, 40, 80]
 
-def test_a_redelivered_event_is_not_sent_twice_but_announced_again_with_the_same_id():
-    deliveries, queue, published = FakeDeliveryRepository(), FakeOpdQueue(), []
 
-    deliver(routed_event(), deliveries, queue, published)
-    deliver(routed_event(), deliveries, queue, published)
-
-    assert len(queue.sent) == 1
-    assert len(published) == 2
-    assert published[0]["id"] == published[1]["id"]
-    assert published[0]["data"] == published[1]["data"]
-
-
-def test_another_routed_event_is_another_notification():
-    deliveries, queue, published = FakeDeliveryRepository(), FakeOpdQueue(), []
-
-    deliver(routed_event("e-1"), deliveries, queue, published)
-    deliver(routed_event("e-2"), deliveries, queue, published)
-
-    assert len(queue.sent) == 2
-    assert queue.sent[0][1]["notification_id"] != queue.sent[1][1]["notification_id"]
-
-
-def test_a_failed_send_records_nothing_and_announces_nothing():
-    deliveries, queue, published = FakeDeliveryRepository(), FakeOpdQueue(fail=True), []
-
-    with pytest.raises(ConnectionError):
-        deliver(routed_event(), deliveries, queue, published)
-
-    assert all(r["status"] != "delivered" for r in deliveries.records.values())
-    assert published == []
-
-
-def test_a_delivery_after_a_failed_send_goes_through():
-    deliveries, published = FakeDeliveryRepository(), []
-    with pytest.raises(ConnectionError):
-        deliver(routed_event(), deliveries, FakeOpdQueue(fail=True), published)
-
-    queue = FakeOpdQueue()
-    deliver(routed_event(), deliveries, queue, published)
-
-    assert len(queue.sent) == 1
-    assert [e["type"] for e in published] == ["notification.delivered"]
-
-
-def test_the_delivered_event_is_dated_when_the_notice_was_sent():
-    deliveries, queue, published = FakeDeliveryRepository(), FakeOpdQueue(), []
-
-    deliver(routed_event(), deliveries, queue, published)
-
-    sent_at = queue.sent[0][1]["sent_at"]
-    assert published[0]["data"]["delivered_at"] == sent_at
-    assert published[0]["occurred_at"] == sent_at
-
-
-def claimed_by_another_worker(deliveries, claimed_at):
-    nid = delivery.notification_id("e-routed", delivery.CHANNEL_OPD_QUEUE)
-    deliveries.records[nid] = {"_id": nid, "report_id": "r-1", "opd_code": "33.25/dinkes",
-                               "channel": "rabbitmq", "destination": "simpul.opd.33.25.dinkes",
-                               "status": "sending", "claimed_at": claimed_at, "attempts": []}
-
-
-def test_a_notification_another_worker_is_sending_is_left_to_it_and_retried_later():
-    deliveries, queue, published = FakeDeliveryRepository(), FakeOpdQueue(), []
-    claimed_by_another_worker(deliveries, dt.datetime.now(dt.timezone.utc))
-
-    with pytest.raises(usecases.DeliveryInProgress):
-        deliver(routed_event(), deliveries, queue, published)
-
-    assert queue.sent == [] and published == []
-
-
-def test_the_claim_of_a_worker_that_died_is_taken_over():
-    deliveries, queue, published = FakeDeliveryRepository(), FakeOpdQueue(), []
-    claimed_by_another_worker(deliveries, dt.datetime.now(dt.timezone.utc) - dt.timedelta(hours=1))
-
-    deliver(routed_event(), deliveries, queue, published)
-
-    assert len(queue.sent) == 1
-    assert [e["type"] for e in published] == ["notification.delivered"]
-
-
-def escalated_event(event_id="e-escalated", opd_code="33.25/dinkes", level=2, deadline="resolve",
-                    sequence=3):
-    event = contracts.CaseEscalated(
-        report_id="r-1", kind="complaint", service_type="kesehatan.balita",
-        spm_area="kesehatan", desa_code="33.25.01.2001", posyandu_id="P332501200101",
-        level=level, target=contracts.ESCALATION_TARGETS[level], deadline=deadline,
-        overdue_since="2026-11-09T16:59:59.999+00:00", kabupaten_code="33.25",
-        escalated_at="2026-11-12T00:00:00.000+00:00", sequence=sequence, opd_code=opd_code)
-    return contracts.decode(event.envelope(event_id, "2026-11-12T00:00:00.000+00:00"))
-
-
-def test_an_escalation_is_sent_to_the_opd_as_an_escalation_notice():
-    deliveries, queue, published = FakeDeliveryRepository(), FakeOpdQueue(), []
-
-    record = deliver(escalated_event(), deliveries, queue, published)
-
-    [(opd, notice)] = queue.sent
-    assert opd == "33.25/dinkes"
-    assert notice["type"] == "case.escalated"
-    assert notice["contract"] == contracts.OPD_CONTRACT
-    assert notice["notification_id"] == record["_id"] == delivery.notification_id(
-        "e-escalated", delivery.CHANNEL_OPD_QUEUE)
-    assert notice["escalation"] == {"level": 2, "target": "tph", "deadline": "resolve",
-                                    "overdue_since": "2026-11-09T16:59:59.999+00:00",
-                                    "escalated_at": "2026-11-12T00:00:00.000+00:00"}
-    assert notice["case"]["report_id"] == "r-1"
-    assert notice["case"]["opd_code"] == "33.25/dinkes"
-    assert notice["case"]["url"] == "https://simpul.example/api/v1/reports/r-1"
-    assert "due_at" not in notice["case"] and "routed_at" not in notice["case"]
-    message = contracts.decode(published[0]).message
-    assert (message.cause, message.opd_code) == ("e-escalated", "33.25/dinkes")
-
-
-def test_a_routed_notice_has_no_escalation_block():
-    deliveries, queue, published = FakeDeliveryRepository(), FakeOpdQueue(), []
-    deliver(routed_event(), deliveries, queue, published)
-    notice = queue.sent[0][1]
-    assert notice["type"] == "case.routed" and "escalation" not in notice
-    assert notice["case"]["due_at"] == "2026-11-09T16:59:59+00:00"
-
-
-def test_an_escalation_and_the_routing_of_the_same_case_are_two_notifications():
-    deliveries, queue, published = FakeDeliveryRepository(), FakeOpdQueue(), []
-    deliver(routed_event(), deliveries, queue, published)
-    deliver(escalated_event(), deliveries, queue, published)
-    deliver(escalated_event(), deliveries, queue, published)      # redelivered
-    assert [n["type"] for _, n in queue.sent] == ["case.routed", "case.escalated"]
-    assert len(published) == 3 and published[1]["id"] == published[2]["id"]
-
-
-def test_an_escalation_of_a_case_no_opd_holds_is_not_delivered():
-    deliveries, queue, published = FakeDeliveryRepository(), FakeOpdQueue(), []
-
-    result = deliver(escalated_event(opd_code=None, level=3, deadline="triage"), deliveries,
-                     queue, published)
-
-    assert result is None
-    assert queue.sent == [] and published == [] and deliveries.records == {}
+def test_an_error_without_a_status_code_is_kept_as_the_last_error():
+    changes, attempt = outcome(record(), {"ok": False, "error": "ConnectionRefusedError: nope",
+                                          "latency_ms": 1.0}, AT, RetryPolicy(), FixedRandom(0))
+    assert changes["last_error"] == "ConnectionRefusedError: nope"
+    assert attempt == {"at": AT, "ok": False, "latency_ms": 1.0,
+                       "error": "ConnectionRefusedError: nope"}
+
+
+def test_the_attempt_keeps_status_code_and_error_together():
+    _, attempt = outcome(record(), {"ok": False, "status_code": 550, "error": "mailbox unavailable",
+                                    "latency_ms": 3.2}, AT, RetryPolicy(), FixedRandom(0))
+    assert (attempt["status_code"], attempt["error"], attempt["latency_ms"]) == (
+        550, "mailbox unavailable", 3.2)
+
+
+def test_the_last_attempt_parks_the_delivery():
+    policy = RetryPolicy(max_attempts=3)
+    changes, attempt = outcome(record(attempt_count=2),
+                               {"ok": False, "error": "timed out", "latency_ms": 5000.0}, AT,
+                               policy)
+    assert changes == {"status": "parked", "parked_at": AT, "attempt_count": 3,
+                       "next_attempt_at": None, "last_error": "timed out"}
+    assert attempt["ok"] is False and attempt["error"] == "timed out"
+
+
+def test_the_attempt_before_the_last_is_still_retried():
+    changes, _ = outcome(record(attempt_count=1), {"ok": False, "error": "x"}, AT,
+                         RetryPolicy(max_attempts=3), FixedRandom(0))
+    assert changes["status"] == "pending"
+
+
+def test_a_success_on_the_last_attempt_delivers():
+    changes, _ = outcome(record(attempt_count=7), {"ok": True}, AT, RetryPolicy())
+    assert changes["status"] == "delivered"
+
+
+def test_outcome_is_pure():
+    given = record(attempt_count=1)
+    kept = dict(given)
+    outcome(given, {"ok": False, "error": "x"}, AT, RetryPolicy(), FixedRandom(0))
+    assert given == kept
+
+
+def test_later_answers_utc_text_with_milliseconds():
+    assert delivery.later(AT, 90.25) == "2026-11-02T03:01:30.250+00:00"
+    assert delivery.later("2026-11-02T10:00:00+07:00", 0) == "2026-11-02T03:00:00.000+00:00"
+    assert delivery.later(AT, -60) == "2026-11-02T02:59:00.000+00:00"
+
+
+# --- what others see -----------------------------------------------------------------------------
+
+@pytest.mark.parametrize("channel,destination,shown", [
+    ("email", "kepala.dinas@dinkes.example.go.id", "k***@dinkes.example.go.id"),
+    ("email", "a@b.id", "a***@b.id"),
+    ("webhook", "https://dinkes.example.go.id/hook", "https://dinkes.example.go.id/hook"),
+    ("rabbitmq", "simpul.opd.33.25.dinkes", "simpul.opd.33.25.dinkes"),
+])
+def test_only_email_addresses_are_masked(channel, destination, shown):
+    assert delivery.masked_destination(record(channel, destination)) == shown
+
+
+def test_the_delivered_event_names_the_notification_with_a_stable_id():
+    done = record("email", "kepala@dinkes.example.go.id", status="delivered",
+                  delivered_at="2026-11-02T03:00:02.000+00:00")
+    envelope = delivery.delivered_event(done)
+    assert envelope == delivery.delivered_event(dict(done))
+    assert envelope["id"] == contracts.stable_id("n-1", "notification.delivered")
+    assert envelope["occurred_at"] == "2026-11-02T03:00:02.000+00:00"
+    message = contracts.decode(envelope).message
+    assert message == contracts.NotificationDelivered(
+        notification_id="n-1", report_id="r-1", opd_code="33.25/dinkes", channel="email",
+        destination="k***@dinkes.example.go.id", cause="e-1",
+        delivered_at="2026-11-02T03:00:02.000+00:00")
+
+
+def test_the_delivered_event_of_a_tph_email_has_an_empty_opd_code():
+    done = record("email", "tph@batangkab.example.go.id", opd_code=None,
+                  delivered_at=AT, status="delivered")
+    assert contracts.decode(delivery.delivered_event(done)).message.opd_code == ""
+
+
+def test_the_view_hides_the_payload_and_the_full_address():
+    shown = delivery.view(record("email", "kepala@dinkes.example.go.id",
+                                 attempts=[{"at": AT, "ok": False, "error": "x", "latency_ms": 1}],
+                                 last_error="x"))
+    assert shown["id"] == "n-1" and "_id" not in shown
+    assert "payload" not in shown and "channel_key" not in shown
+    assert shown["destination"] == "k***@dinkes.example.go.id"
+    assert shown["attempts"] == [{"at": AT, "ok": False, "error": "x", "latency_ms": 1}]
+    assert set(shown) == {"id", "cause", "event_type", "kind", "report_id", "kabupaten_code",
+                          "opd_code", "posyandu_id", "channel", "destination", "status",
+                          "attempt_count", "next_attempt_at", "created_at", "delivered_at",
+                          "parked_at", "last_error", "recipient", "attempts"}
+    assert (shown["delivered_at"], shown["parked_at"]) == (None, None)
+
+
+def test_the_view_copies_the_attempts():
+    given = record(attempts=[{"at": AT, "ok": True}])
+    delivery.view(given)["attempts"].append("changed")
+    assert given["attempts"] == [{"at": AT, "ok": True}]
+
+
+def test_statuses():
+    assert delivery.STATUSES == ("pending", "sending", "delivered", "parked")

@@ -3,7 +3,7 @@ its notifications go out on."""
 import re
 
 from simpul_common import contracts
-from simpul_common.codes import OPD_SHORT_CODE_PATTERN, UNIT_CODE_PATTERN
+from simpul_common.codes import OPD_SHORT_CODE_PATTERN, UNIT_CODE_PATTERN, WEBHOOK_URL_PATTERN
 
 from .checks import Problems, only
 
@@ -75,7 +75,7 @@ def _channels(channels, opd_code: str, problems: Problems) -> list[dict]:
         if kind == "rabbitmq":
             continue
         if kind == "webhook" and set(channel) == {"type", "url"} and isinstance(channel["url"], str) \
-                and re.fullmatch(r"https://[^\s]{4,500}", channel["url"]):
+                and re.fullmatch(WEBHOOK_URL_PATTERN, channel["url"]):
             result.append({"type": "webhook", "url": channel["url"]})
         elif kind == "email" and set(channel) == {"type", "address"} and \
                 isinstance(channel["address"], str) and _EMAIL.fullmatch(channel["address"]):

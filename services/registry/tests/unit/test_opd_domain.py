@@ -32,11 +32,11 @@ def test_webhooks_and_email_come_after_the_queue_and_a_given_queue_is_ignored():
 
 
 @pytest.mark.parametrize("channel", [
-    {"type": "webhook", "url": "http://dinkes.batangkab.go.id/simpul"},
+    {"type": "webhook", "url": "ftp://dinkes.batangkab.go.id/simpul"},
     {"type": "webhook", "url": "https://dinkes.batangkab.go.id", "secret": "x"},
     {"type": "email", "address": "dinkes@batangkab"},
     {"type": "sms", "number": "0812"}, "https://dinkes.batangkab.go.id"])
-def test_a_channel_other_than_an_https_webhook_or_an_email_is_refused(channel):
+def test_a_channel_other_than_an_http_webhook_or_an_email_is_refused(channel):
     assert list(errors_of({**DINKES, "channels": [QUEUE, channel]})) == ["channels[1]"]
 
 

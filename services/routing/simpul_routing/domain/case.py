@@ -128,6 +128,13 @@ def escalation_event(case: dict, step: dict, at: str, seq: int) -> dict:
     return event.envelope(contracts.stable_id(case["_id"], event.type, str(seq)), at)
 
 
+def due_soon_event(case: dict, warning: dict, at: str, seq: int) -> dict:
+    event = contracts.CaseDueSoon(
+        deadline=warning["deadline"], due=warning["due"], kabupaten_code=case["kabupaten_code"],
+        warned_at=at, sequence=seq, opd_code=case.get("opd_code"), **_report_fields(case))
+    return event.envelope(contracts.stable_id(case["_id"], event.type, str(seq)), at)
+
+
 def escalation_entry(case: dict, step: dict, at: str) -> dict:
     return {"action": "escalate", "from": case["status"], "to": case["status"], "at": at,
             "actor": actor_entry(SYSTEM), "level": step["level"], "target": step["target"],
@@ -150,7 +157,17 @@ def timer_steps(case: dict, now: str) -> tuple[dict, list[dict], list[dict]]:
     after, entries, events = case, [], []
     seq = len(case["history"])
     while True:
-        if sla.deem_close_due(after, now):
+        warning = sla.warning(after, now)
+        if warning is not None:
+            following = dict(after, **warning["fields"])
+            if not warning["announce"]:
+                after = following
+                continue
+            entry = {"action": "remind", "from": after["status"], "to": after["status"], "at": now,
+                     "actor": actor_entry(SYSTEM), "deadline": warning["deadline"],
+                     "due": warning["due"]}
+            events.append(due_soon_event(following, warning, now, seq))
+        elif sla.deem_close_due(after, now):
             following, entry = apply(after, "deem_closed", SYSTEM, now, {})
             events += move_events(after, following, entry, seq)
         else:

@@ -9,6 +9,10 @@ Each open status has one deadline running (see docs/case-lifecycle.md):
 | unroutable, rejected           | triage       | `triage_working_days` after it reached the TPH |
 | resolved                       | deem_close   | `deem_closed_working_days` after resolution  |
 
+An acknowledge or resolve deadline of two working days or more first gives a warning at the
+end of its last-but-one working day (`case.due_soon`), unless the OPD is done by then or the
+deadline has already passed when the warning would go out.
+
 A missed acknowledge or resolve deadline climbs the ladder one rung at a time, every
 `escalation_step_working_days`: OPD head (1), TPH (2), Sekda (3). A missed triage deadline
 goes to the Sekda (3) at once, since the TPH already holds the case. A missed deem_close
@@ -61,15 +65,29 @@ def schedule(case: dict, at: str, restart: bool) -> dict:
     elif status == "resolved":
         fields["deem_closed_at"] = due_at(at, norms["deem_closed_working_days"], zone)
     current = {**case, **fields}
-    fields["timer_at"] = current.get(DUE_FIELD[fields["deadline"]]) if fields["deadline"] else None
+    due = current.get(DUE_FIELD[fields["deadline"]]) if fields["deadline"] else None
+    days = {"acknowledge": norms["acknowledge_working_days"],
+            "resolve": norms["follow_up_working_days"]}.get(fields["deadline"], 0)
+    warn = due_at(current.get("clock_started_at") or at, days - 1, zone) if days >= 2 else None
+    fields.update(warn_at=warn, warn_pending=warn is not None, timer_at=warn or due)
     return fields
+
+
+def warning(case: dict, now: str) -> dict | None:
+    """The due-soon warning owed at `now`: the case's new fields, and whether to announce it
+    (not when the deadline itself has passed by now: the ladder speaks instead)."""
+    if not case.get("warn_pending") or not case.get("timer_at") or case["timer_at"] >= now:
+        return None
+    due = case[DUE_FIELD[case["deadline"]]]
+    return {"fields": {"warn_pending": False, "timer_at": due}, "announce": due >= now,
+            "deadline": case["deadline"], "due": due}
 
 
 def escalation(case: dict, now: str) -> dict | None:
     """The next rung of the ladder if the case's timer has passed at `now`: the new fields of
     the case and the facts of the escalation; None if nothing is due (or the top is reached)."""
     timer, deadline = case.get("timer_at"), case.get("deadline")
-    if not timer or timer >= now or deadline in (None, "deem_close"):
+    if not timer or timer >= now or deadline in (None, "deem_close") or case.get("warn_pending"):
         return None
     level = TOP_LEVEL if deadline == "triage" else case.get("escalation_level", 0) + 1
     if level > TOP_LEVEL:

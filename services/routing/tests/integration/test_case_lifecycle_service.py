@@ -161,7 +161,7 @@ def test_an_overdue_case_climbs_the_ladder_on_a_working_day_clock(routing_db, br
     case_id = report(broker)
     case = case_of(rpc, case_id)
     at_the_deadline = rpc.routing.sweep(case["acknowledge_due_at"])
-    assert set(at_the_deadline) == {"escalated", "closed", "conflicts", "republished"}
+    assert set(at_the_deadline) == {"reminded", "escalated", "closed", "conflicts", "republished"}
     assert rpc.routing.get_case(case_id)["escalation_level"] == 0    # due, not yet past
 
     rpc.routing.sweep(later(case["acknowledge_due_at"], seconds=1))

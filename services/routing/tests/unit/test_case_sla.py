@@ -1,5 +1,6 @@
-"""Deadlines of a case in working days of its region's time zone, the escalation ladder, and
-the timers (escalations and deemed closing) that act on them. Pure: no broker, no database.
+"""Deadlines of a case in working days of its region's time zone, the due-soon warning, the
+escalation ladder, and the timers (warnings, escalations and deemed closing) that act on them.
+Pure: no broker, no database.
 
 Instants are UTC text with milliseconds, as Simpul stores them; a deadline is the end
 (23:59:59.999 local) of its last working day, met up to and including that instant."""
@@ -71,6 +72,14 @@ def run_timers(case, now):
     return dict(after, history=case["history"] + entries), entries, events
 
 
+def warned(case, now="2026-11-07T00:00:00.000+00:00"):
+    """The case once its due-soon warning is behind it (sent at `now`), so its timer points at
+    the deadline itself and the ladder may act."""
+    found = sla.warning(case, now)
+    assert found is not None and found["announce"]
+    return {**case, **found["fields"]}
+
+
 # --- deadlines set by decide ----------------------------------------------------------------
 
 def test_a_routed_case_must_be_acknowledged_in_3_and_followed_up_in_5_working_days():
@@ -80,7 +89,9 @@ def test_a_routed_case_must_be_acknowledged_in_3_and_followed_up_in_5_working_da
     assert case["deadline"] == "acknowledge"
     assert case["acknowledge_due_at"] == end_wib("2026-11-05")   # Thursday
     assert case["due_at"] == end_wib("2026-11-09")               # next Monday
-    assert case["timer_at"] == case["acknowledge_due_at"]
+    assert case["warn_at"] == end_wib("2026-11-04")              # end of the 2nd working day
+    assert case["warn_pending"] is True
+    assert case["timer_at"] == case["warn_at"]                   # the warning comes first
     assert case["escalation_level"] == 0
     assert case["clock_started_at"] == MON
     assert case.get("triage_due_at") is None and case.get("deem_closed_at") is None
@@ -150,7 +161,9 @@ def test_acknowledging_switches_to_the_follow_up_deadline_set_at_routing():
     assert case["deadline"] == "resolve"
     assert case["due_at"] == end_wib("2026-11-09")            # unchanged: counted from routing
     assert case["acknowledge_due_at"] == end_wib("2026-11-05")
-    assert case["timer_at"] == case["due_at"]
+    assert case["warn_at"] == end_wib("2026-11-06")            # 4th working day from routing
+    assert case["warn_pending"] is True
+    assert case["timer_at"] == case["warn_at"]
     assert case["clock_started_at"] == MON                     # not a restart
 
 
@@ -158,10 +171,10 @@ def test_starting_and_updating_keep_the_follow_up_deadline():
     acknowledged = step(routed(), "acknowledge", OFFICER, TUE)
     started = step(acknowledged, "start", OFFICER, WED)
     assert (started["deadline"], started["due_at"], started["timer_at"]) == (
-        "resolve", end_wib("2026-11-09"), end_wib("2026-11-09"))
+        "resolve", end_wib("2026-11-09"), end_wib("2026-11-06"))   # the warning still first
     updated = step(started, "update", OFFICER, THU, note="dikunjungi")
-    assert {k: updated[k] for k in ("deadline", "due_at", "timer_at", "escalation_level")} == \
-        {k: started[k] for k in ("deadline", "due_at", "timer_at", "escalation_level")}
+    kept = ("deadline", "due_at", "timer_at", "escalation_level", "warn_at", "warn_pending")
+    assert {k: updated[k] for k in kept} == {k: started[k] for k in kept}
     assert updated["updated_at"] == THU
 
 
@@ -185,7 +198,9 @@ def test_a_transfer_restarts_both_clocks_at_the_new_opd(start):
         "routed", "33.25/dinsos", "acknowledge")
     assert moved["acknowledge_due_at"] == end_wib("2026-11-09")   # Wed + 3
     assert moved["due_at"] == end_wib("2026-11-11")               # Wed + 5
-    assert moved["timer_at"] == moved["acknowledge_due_at"]
+    assert moved["warn_at"] == end_wib("2026-11-06")              # Wed + 2: the new OPD is warned
+    assert moved["warn_pending"] is True
+    assert moved["timer_at"] == moved["warn_at"]
     assert moved["clock_started_at"] == WED
     assert moved["escalation_level"] == 0
 
@@ -195,7 +210,8 @@ def test_an_assignment_by_the_tph_starts_the_opds_clocks():
     assert (case["status"], case["deadline"]) == ("routed", "acknowledge")
     assert case["acknowledge_due_at"] == end_wib("2026-11-09")
     assert case["due_at"] == end_wib("2026-11-11")
-    assert case["timer_at"] == case["acknowledge_due_at"]
+    assert (case["warn_at"], case["warn_pending"]) == (end_wib("2026-11-06"), True)
+    assert case["timer_at"] == case["warn_at"]
     assert case["clock_started_at"] == WED
 
 
@@ -218,7 +234,8 @@ def test_a_reopened_case_restarts_the_clocks_at_the_same_opd():
         "reopened", "33.25/dinkes", "acknowledge")
     assert case["acknowledge_due_at"] == end_wib("2026-11-13")  # Fri
     assert case["due_at"] == end_wib("2026-11-17")              # next Tue
-    assert case["timer_at"] == case["acknowledge_due_at"]
+    assert (case["warn_at"], case["warn_pending"]) == (end_wib("2026-11-12"), True)   # Thu
+    assert case["timer_at"] == case["warn_at"]
     assert case["clock_started_at"] == reopen_at
     assert case["escalation_level"] == 0
 
@@ -262,13 +279,13 @@ def test_waiting_for_the_reporter_and_closed_cases_are_never_overdue():
 # --- the escalation ladder --------------------------------------------------------------------
 
 def test_nothing_is_escalated_up_to_the_deadline():
-    case = routed()
+    case = warned(routed(), THU)
     assert sla.escalation(case, case["acknowledge_due_at"]) is None
     assert sla.escalation(case, TUE) is None
 
 
 def test_the_ladder_climbs_opd_head_tph_sekda_every_two_working_days_then_stops():
-    case = routed()
+    case = warned(routed(), THU)
     rungs = []
     now = "2026-11-05T17:00:00.000+00:00"
     while (found := sla.escalation(case, now)) is not None:
@@ -285,7 +302,7 @@ def test_the_ladder_climbs_opd_head_tph_sekda_every_two_working_days_then_stops(
 
 
 def test_the_next_rung_waits_for_its_own_timer():
-    case = routed()
+    case = warned(routed(), THU)
     first = sla.escalation(case, "2026-11-05T17:00:00.000+00:00")
     case = {**case, **first["fields"]}
     assert sla.escalation(case, "2026-11-09T16:59:59.999+00:00") is None
@@ -293,14 +310,14 @@ def test_the_next_rung_waits_for_its_own_timer():
 
 
 def test_the_escalation_step_is_the_cases_norm():
-    case = routed()
+    case = warned(routed(), THU)
     case["norms"] = dict(case["norms"], escalation_step_working_days=1)
     first = sla.escalation(case, "2026-11-05T17:00:00.000+00:00")
     assert first["fields"]["timer_at"] == end_wib("2026-11-06")
 
 
 def test_a_missed_follow_up_climbs_its_own_ladder():
-    case = step(routed(), "acknowledge", OFFICER, TUE)
+    case = warned(step(routed(), "acknowledge", OFFICER, TUE))
     found = sla.escalation(case, "2026-11-09T17:00:00.000+00:00")
     assert (found["level"], found["target"], found["deadline"], found["overdue_since"]) == (
         1, "opd_head", "resolve", end_wib("2026-11-09"))
@@ -462,3 +479,203 @@ def test_the_triage_escalation_of_a_rejected_case_goes_to_no_opd():
     escalation = contracts.decode(events[0]).message
     assert escalation.opd_code is None
     assert escalation.sequence == len(case["history"])
+
+
+# --- the due-soon warning ---------------------------------------------------------------------
+
+WARNED_AT = "2026-11-04T17:00:00.000+00:00"   # Thu 00:00 WIB: the acknowledge warning is owed
+
+
+@pytest.mark.parametrize("desa_code,acknowledge_warning,resolve_warning", [
+    ("33.25.01.2001", "2026-11-04T16:59:59.999+00:00", "2026-11-06T16:59:59.999+00:00"),   # WIB
+    ("51.71.01.1001", "2026-11-04T15:59:59.999+00:00", "2026-11-06T15:59:59.999+00:00"),   # WITA
+    ("94.71.01.1001", "2026-11-04T14:59:59.999+00:00", "2026-11-06T14:59:59.999+00:00"),   # WIT
+])
+def test_the_warning_is_at_the_local_end_of_the_last_but_one_working_day(
+        desa_code, acknowledge_warning, resolve_warning):
+    # 3-day acknowledge norm: end of the 2nd working day (Wed); 5-day follow-up: the 4th (Fri)
+    case = decide(received(desa_code=desa_code), table(desa_code[:5]), MON)
+    assert (case["deadline"], case["warn_at"], case["warn_pending"]) == (
+        "acknowledge", acknowledge_warning, True)
+    assert case["timer_at"] == acknowledge_warning
+    acknowledged = step(case, "acknowledge", Actor("opd_officer", "u", opd_code=case["opd_code"]),
+                        TUE)
+    assert (acknowledged["deadline"], acknowledged["warn_at"], acknowledged["warn_pending"]) == (
+        "resolve", resolve_warning, True)
+    assert acknowledged["timer_at"] == resolve_warning
+
+
+def test_the_warning_skips_weekends_and_holidays_like_the_deadline():
+    # Thu 5 Nov + 3 working days: Fri, Mon, Tue 10 Nov; warned at the end of Mon 9 Nov
+    case = routed(at=THU)
+    assert case["acknowledge_due_at"] == end_wib("2026-11-10")
+    assert case["warn_at"] == end_wib("2026-11-09")
+    # Fri 18 Dec + 3 working days: Mon 21, Tue 22, Wed 23 (24-25 are off); warned Tue 22
+    december = routed(at="2026-12-18T03:00:00.000+00:00")
+    assert december["acknowledge_due_at"] == end_wib("2026-12-23")
+    assert december["warn_at"] == end_wib("2026-12-22")
+
+
+def test_a_one_day_deadline_gives_no_warning_but_a_two_day_one_does():
+    norms = {"kesehatan.balita": {"acknowledge_working_days": 1, "follow_up_working_days": 2}}
+    case = decide(received(), table(norms=norms), MON)
+    assert (case["warn_at"], case["warn_pending"]) == (None, False)
+    assert case["timer_at"] == case["acknowledge_due_at"] == end_wib("2026-11-03")
+    assert sla.warning(case, FAR_PAST) is None
+    assert sla.escalation(case, "2026-11-03T17:00:00.000+00:00")["level"] == 1
+    acknowledged = step(case, "acknowledge", OFFICER, TUE)
+    assert (acknowledged["warn_at"], acknowledged["warn_pending"]) == (end_wib("2026-11-03"), True)
+    assert acknowledged["due_at"] == end_wib("2026-11-04")
+
+
+def test_triage_deemed_closing_and_closed_cases_get_no_warning():
+    assert (unroutable()["warn_at"], unroutable()["warn_pending"]) == (None, False)
+    rejected = step(routed(), "reject", OFFICER, TUE, reason="bukan kewenangan kami")
+    assert (rejected["warn_at"], rejected["warn_pending"]) == (None, False)
+    assert rejected["timer_at"] == rejected["triage_due_at"]
+    case = resolved()
+    assert (case["warn_at"], case["warn_pending"]) == (None, False)
+    assert case["timer_at"] == case["deem_closed_at"]
+    closed = step(case, "confirm", KADER, "2026-11-06T03:00:00.000+00:00")
+    assert (closed["warn_at"], closed["warn_pending"], closed["timer_at"]) == (None, False, None)
+
+
+def test_the_warning_is_owed_only_after_its_instant():
+    case = routed()
+    assert sla.warning(case, TUE) is None
+    assert sla.warning(case, case["warn_at"]) is None
+    found = sla.warning(case, WARNED_AT)
+    assert found == {"fields": {"warn_pending": False, "timer_at": case["acknowledge_due_at"]},
+                     "announce": True, "deadline": "acknowledge",
+                     "due": case["acknowledge_due_at"]}
+
+
+def test_the_warning_is_still_announced_at_the_deadlines_last_instant_but_not_after():
+    case = routed()
+    assert sla.warning(case, case["acknowledge_due_at"])["announce"] is True
+    late = sla.warning(case, "2026-11-05T17:00:00.000+00:00")
+    assert late["announce"] is False
+    assert late["fields"] == {"warn_pending": False, "timer_at": case["acknowledge_due_at"]}
+
+
+def test_no_escalation_while_a_warning_is_pending():
+    case = routed()
+    assert case["warn_pending"] is True
+    assert sla.escalation(case, "2026-11-05T17:00:00.000+00:00") is None
+    assert sla.escalation(case, FAR_PAST) is None
+    assert sla.escalation(warned(case, THU), "2026-11-05T17:00:00.000+00:00")["level"] == 1
+
+
+def test_a_sweep_after_the_warning_instant_reminds_the_opd_once():
+    case = routed()
+    kept = copy.deepcopy(case)
+
+    after, entries, events = timer_steps(case, WARNED_AT)
+
+    assert case == kept                                        # pure
+    assert len(entries) == 1
+    entry = entries[0]
+    assert (entry["action"], entry["from"], entry["to"], entry["at"]) == (
+        "remind", "routed", "routed", WARNED_AT)
+    assert (entry["deadline"], entry["due"]) == ("acknowledge", end_wib("2026-11-05"))
+    assert entry["actor"]["role"] == "system"
+    assert [e["type"] for e in events] == ["case.due_soon"]
+    assert events[0]["id"] == contracts.stable_id("r-1", "case.due_soon", "1")
+    assert events[0]["occurred_at"] == WARNED_AT
+    message = contracts.decode(events[0]).message
+    assert isinstance(message, contracts.CaseDueSoon)
+    assert (message.deadline, message.due, message.warned_at, message.sequence) == (
+        "acknowledge", end_wib("2026-11-05"), WARNED_AT, 1)
+    assert (message.opd_code, message.kabupaten_code, message.report_id) == (
+        "33.25/dinkes", "33.25", "r-1")
+    assert (after["status"], after["escalation_level"], after["warn_pending"]) == (
+        "routed", 0, False)
+    assert after["timer_at"] == end_wib("2026-11-05")        # now the deadline itself
+
+    stored = dict(after, history=case["history"] + entries)
+    assert timer_steps(stored, THU) == (stored, [], [])      # not a second time
+    assert timer_steps(stored, end_wib("2026-11-05")) == (stored, [], [])
+
+
+def test_the_warning_event_has_the_same_id_when_the_sweep_is_repeated():
+    case = routed()
+    _, _, first = timer_steps(copy.deepcopy(case), WARNED_AT)
+    _, _, again = timer_steps(copy.deepcopy(case), THU)
+    assert [e["id"] for e in first] == [e["id"] for e in again]
+
+
+def test_a_sweep_after_the_deadline_skips_the_warning_and_climbs_the_ladder():
+    case = routed()
+    fri = "2026-11-06T00:00:00.000+00:00"    # the acknowledge deadline (Thu) has passed
+
+    after, entries, events = timer_steps(case, fri)
+
+    assert [e["action"] for e in entries] == ["escalate"]
+    assert [e["type"] for e in events] == ["case.escalated"]
+    assert events[0]["id"] == contracts.stable_id("r-1", "case.escalated", "1")
+    assert (after["escalation_level"], after["warn_pending"]) == (1, False)
+    assert after["timer_at"] == end_wib("2026-11-09")
+    assert fri > case["acknowledge_due_at"]
+
+
+def test_after_the_warning_the_ladder_goes_on_as_before():
+    case, reminded, _ = run_timers(routed(), WARNED_AT)
+    assert [e["action"] for e in reminded] == ["remind"]
+    case, escalated, events = run_timers(case, "2026-11-06T00:00:00.000+00:00")
+    assert [(e["action"], e["level"]) for e in escalated] == [("escalate", 1)]
+    assert events[0]["id"] == contracts.stable_id("r-1", "case.escalated", "2")
+    assert contracts.decode(events[0]).message.overdue_since == end_wib("2026-11-05")
+    case, more, _ = run_timers(case, FAR_PAST)
+    assert [e["level"] for e in more] == [2, 3]
+    assert [h["action"] for h in case["history"]] == [
+        "route", "remind", "escalate", "escalate", "escalate"]
+
+
+def test_acknowledging_before_the_warning_plans_it_for_the_follow_up_instead():
+    case = step(routed(), "acknowledge", OFFICER, TUE)
+    assert (case["deadline"], case["warn_at"], case["warn_pending"]) == (
+        "resolve", end_wib("2026-11-06"), True)
+    # the acknowledge warning's instant passes: nothing, the OPD has acknowledged
+    assert timer_steps(case, THU) == (case, [], [])
+    after, entries, events = timer_steps(case, "2026-11-07T00:00:00.000+00:00")
+    assert [(e["action"], e["deadline"], e["due"]) for e in entries] == [
+        ("remind", "resolve", end_wib("2026-11-09"))]
+    message = contracts.decode(events[0]).message
+    assert (message.deadline, message.due) == ("resolve", end_wib("2026-11-09"))
+    assert after["timer_at"] == end_wib("2026-11-09")
+
+
+def test_an_acknowledgement_after_the_acknowledge_warning_still_gets_the_follow_up_warning():
+    case, _, _ = run_timers(routed(), WARNED_AT)
+    assert case["warn_pending"] is False
+    acknowledged = step(case, "acknowledge", OFFICER, THU)
+    assert (acknowledged["warn_at"], acknowledged["warn_pending"]) == (end_wib("2026-11-06"), True)
+    assert acknowledged["timer_at"] == end_wib("2026-11-06")
+
+
+def test_a_late_acknowledgement_past_the_follow_up_warning_is_warned_at_the_next_sweep():
+    sat = "2026-11-07T03:00:00.000+00:00"    # after the follow-up warning's instant (Fri end)
+    case, _, _ = run_timers(routed(), "2026-11-06T00:00:00.000+00:00")   # escalated once
+    acknowledged = step(case, "acknowledge", OFFICER, sat)
+    assert (acknowledged["escalation_level"], acknowledged["warn_pending"]) == (0, True)
+    _, entries, events = timer_steps(acknowledged, sat)
+    assert [(e["action"], e["deadline"]) for e in entries] == [("remind", "resolve")]
+    assert [e["type"] for e in events] == ["case.due_soon"]
+
+
+def test_starting_work_keeps_the_warning_already_sent():
+    case = step(routed(), "acknowledge", OFFICER, TUE)
+    case, entries, _ = run_timers(case, "2026-11-07T00:00:00.000+00:00")
+    assert [e["action"] for e in entries] == ["remind"]
+    started = step(case, "start", OFFICER, "2026-11-07T01:00:00.000+00:00")
+    assert (started["warn_pending"], started["timer_at"]) == (False, end_wib("2026-11-09"))
+    assert timer_steps(started, "2026-11-08T00:00:00.000+00:00") == (started, [], [])
+
+
+def test_a_transfer_after_the_warning_warns_the_new_opd_again():
+    case, _, _ = run_timers(routed(), WARNED_AT)
+    moved = step(case, "transfer", OFFICER, THU, opd_code="33.25/dinsos", reason="kasus sosial")
+    assert (moved["warn_pending"], moved["warn_at"]) == (True, end_wib("2026-11-09"))   # Thu + 2
+    _, entries, events = timer_steps(moved, "2026-11-10T00:00:00.000+00:00")
+    assert [e["action"] for e in entries] == ["remind"]
+    assert contracts.decode(events[0]).message.opd_code == "33.25/dinsos"

@@ -434,7 +434,7 @@ def test_a_move_whose_events_cannot_be_published_is_kept_in_the_outbox(repo, clo
     up = Broker()
     done = usecases.sweep(repo, up.publish, TUE)
 
-    assert done == {"escalated": 0, "closed": 0, "conflicts": 0, "republished": 1}
+    assert done == {"reminded": 0, "escalated": 0, "closed": 0, "conflicts": 0, "republished": 1}
     assert up.published == waiting
     assert repo.cases["r-1"]["outbox"] == [] and "outbox_at" not in repo.cases["r-1"]
     assert usecases.sweep(repo, up.publish, TUE)["republished"] == 0
@@ -461,8 +461,8 @@ def test_a_sweep_escalates_an_overdue_case_once(repo, clock):
     first = usecases.sweep(repo, broker.publish, FRI)
     second = usecases.sweep(repo, broker.publish, FRI)
 
-    assert first == {"escalated": 1, "closed": 0, "conflicts": 0, "republished": 0}
-    assert second == {"escalated": 0, "closed": 0, "conflicts": 0, "republished": 0}
+    assert first == {"reminded": 0, "escalated": 1, "closed": 0, "conflicts": 0, "republished": 0}
+    assert second == {"reminded": 0, "escalated": 0, "closed": 0, "conflicts": 0, "republished": 0}
     assert broker.types() == ["case.escalated"]
     assert broker.published[0]["data"]["level"] == 1
     stored = repo.cases["r-1"]
@@ -471,12 +471,31 @@ def test_a_sweep_escalates_an_overdue_case_once(repo, clock):
     assert stored["outbox"] == []
 
 
+def test_a_sweep_after_the_warning_instant_reminds_the_opd_once(repo, clock):
+    route(repo)
+    broker = Broker()
+
+    usecases.sweep(repo, broker.publish, THU)      # Wed's end (the warning) has passed
+    usecases.sweep(repo, broker.publish, THU)
+
+    assert broker.types() == ["case.due_soon"]
+    assert broker.published[0]["id"] == contracts.stable_id("r-1", "case.due_soon", "1")
+    assert broker.published[0]["data"]["deadline"] == "acknowledge"
+    stored = repo.cases["r-1"]
+    assert [h["action"] for h in stored["history"]] == ["route", "remind"]
+    assert (stored["warn_pending"], stored["escalation_level"]) == (False, 0)
+    assert stored["timer_at"] == stored["acknowledge_due_at"]
+    assert stored["outbox"] == []
+
+    usecases.sweep(repo, broker.publish, FRI)      # then the ladder, as before
+    assert broker.types() == ["case.due_soon", "case.escalated"]
+
+
 def test_a_sweep_before_any_deadline_does_nothing(repo, clock):
     route(repo)
     kept = copy.deepcopy(repo.cases)
     broker = Broker()
-    assert usecases.sweep(repo, broker.publish, WED) == {
-        "escalated": 0, "closed": 0, "conflicts": 0, "republished": 0}
+    assert usecases.sweep(repo, broker.publish, WED) == {"reminded": 0, "escalated": 0, "closed": 0, "conflicts": 0, "republished": 0}
     assert repo.cases == kept and broker.published == []
 
 
@@ -497,7 +516,7 @@ def test_a_sweep_deems_an_unanswered_resolution_closed(repo, clock):
 
     done = usecases.sweep(repo, broker.publish, FAR)
 
-    assert done == {"escalated": 0, "closed": 1, "conflicts": 0, "republished": 0}
+    assert done == {"reminded": 0, "escalated": 0, "closed": 1, "conflicts": 0, "republished": 0}
     stored = repo.cases["r-1"]
     assert stored["status"] == "closed" and "open_key" not in stored
     assert stored["history"][-1]["action"] == "deem_closed"
@@ -513,7 +532,7 @@ def test_a_replica_that_loses_the_race_counts_a_conflict_and_announces_nothing(r
 
     done = usecases.sweep(repo, mine.publish, FRI)
 
-    assert done == {"escalated": 0, "closed": 0, "conflicts": 1, "republished": 0}
+    assert done == {"reminded": 0, "escalated": 0, "closed": 0, "conflicts": 1, "republished": 0}
     assert mine.published == []
     assert theirs.types() == ["case.escalated"]
     assert [h["action"] for h in repo.cases["r-1"]["history"]].count("escalate") == 1
@@ -529,7 +548,7 @@ def test_an_escalation_the_broker_missed_is_published_by_a_later_sweep(repo, clo
     up = Broker()
     done = usecases.sweep(repo, up.publish, FRI)
 
-    assert done == {"escalated": 0, "closed": 0, "conflicts": 0, "republished": 1}
+    assert done == {"reminded": 0, "escalated": 0, "closed": 0, "conflicts": 0, "republished": 1}
     assert up.published == waiting
 
 
