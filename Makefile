@@ -5,7 +5,7 @@ PY     := $(VENV)/bin/python
 PACKAGES := libs/common libs/devtools services/registry services/intake services/routing \
             services/notification services/reporting gateway
 
-.PHONY: run test test-unit test-integration test-e2e install lock clean regions
+.PHONY: run test test-unit test-integration test-e2e install lock clean regions demo-load
 
 $(VENV)/.installed: requirements.lock $(foreach p,$(PACKAGES),$(p)/pyproject.toml)
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -21,6 +21,9 @@ run: install
 
 regions: install   # every Kemendagri region into the running registry's store
 	$(VENV)/bin/simpul-registry-regions --scope all
+
+demo-load: install   # realistic reports and case follow-up into the running Simpul (REPORTS=400)
+	$(VENV)/bin/simpul-demo-load $(if $(REPORTS),--reports $(REPORTS))
 
 test: install
 	$(PY) -m simpul_devtools.testrun

@@ -8,9 +8,11 @@ from simpul_common import logs, sealing
 from simpul_common.cache import TtlCache
 from simpul_common.nameko_ext.storage import connect
 
+from .api import metrics
 from .api.routes import (cases, deliveries, health, inbox, opds, people, posyandu, regions,
                          reporting, reports, routing_rules, service_types, visits)
 from .broker import CommandSender, RpcPool, Unavailable
+from .dashboard import routes as dashboard
 from .settings import Settings, get_settings
 
 
@@ -39,6 +41,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     for module in (reports, visits, cases, inbox, regions, service_types, posyandu, opds,
                    deliveries, routing_rules, people, reporting, health):
         app.include_router(module.router)
+    app.include_router(metrics.router)
+    app.include_router(dashboard.router)
+    app.add_middleware(metrics.RequestMetrics)
 
     @app.exception_handler(Unavailable)
     async def unavailable(request: Request, exc: Unavailable):

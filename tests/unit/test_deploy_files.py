@@ -61,10 +61,12 @@ def test_no_service_sets_a_container_name(compose):
     assert named == []
 
 
-def test_only_the_gateway_publishes_a_host_port(compose):
-    """Anything with a fixed host port cannot be scaled with `--scale`."""
+def test_only_the_gateway_and_grafana_publish_a_host_port(compose):
+    """Anything with a fixed host port cannot be scaled with `--scale`; Grafana never is."""
     publishing = sorted(name for name, service in compose["services"].items() if service.get("ports"))
-    assert publishing == ["gateway"]
+    assert publishing == ["gateway", "grafana"]
+    assert compose["services"]["grafana"]["ports"] == [
+        "${GRAFANA_BIND_ADDRESS:-127.0.0.1}:${GRAFANA_HOST_PORT:-3000}:3000"]
 
 
 @pytest.mark.parametrize("name", APPS)
@@ -127,7 +129,7 @@ def test_no_environment_value_mentions_guest(compose):
 def test_secrets_are_required_not_defaulted(compose):
     raw = _without_comments(COMPOSE_FILE.read_text())
     for secret in ("SIMPUL_DATA_KEY", "RABBITMQ_PASSWORD", "MONGO_ROOT_PASSWORD",
-                   "MONGO_APP_PASSWORD", "MONGO_REPLICA_KEY"):
+                   "MONGO_APP_PASSWORD", "MONGO_REPLICA_KEY", "GRAFANA_ADMIN_PASSWORD"):
         uses = re.findall(r"\$\{" + secret + r"(:?[?-][^}]*)?\}", raw)
         assert uses, f"{secret} is not used"
         assert all(use.startswith((":?", "?")) for use in uses), f"{secret} has a default"
@@ -179,3 +181,73 @@ def test_dockerfile_is_multi_stage_non_root_and_has_a_failing_default_command(do
     result = subprocess.run([sys.executable, *cmd[1:]], capture_output=True, text=True)
     assert result.returncode != 0
     assert "nameko run" in result.stderr and "uvicorn" in result.stderr
+
+
+# --- monitoring -------------------------------------------------------------------------------
+
+PROMETHEUS_DIR = DEPLOY / "prometheus"
+GRAFANA_DIR = DEPLOY / "grafana"
+
+
+@pytest.fixture(scope="module")
+def scrape_jobs() -> dict:
+    config = yaml.safe_load((PROMETHEUS_DIR / "prometheus.yml").read_text())
+    return {job["job_name"]: job for job in config["scrape_configs"]}
+
+
+def _mounts(service: dict) -> dict:
+    """Container path → file or folder under deploy/ it comes from."""
+    found = {}
+    for volume in service.get("volumes", []):
+        source, target = volume.split(":")[:2]
+        if source.startswith("."):
+            found[target] = (DEPLOY / source).resolve()
+    return found
+
+
+@pytest.mark.parametrize("name", SERVICES)
+def test_every_service_serves_metrics_on_9100(compose, name):
+    assert _environment(compose["services"][name])["METRICS_PORT"] == "9100"
+
+
+@pytest.mark.parametrize("name", APPS)
+def test_prometheus_scrapes_every_replica_of_every_app_by_dns(scrape_jobs, name):
+    """An A query of a compose service name answers one address per container (--scale)."""
+    [discovery] = scrape_jobs[name]["dns_sd_configs"]
+    assert discovery["names"] == [name] and discovery["type"] == "A"
+    assert discovery["port"] == (8000 if name == "gateway" else 9100)
+    assert scrape_jobs[name].get("metrics_path", "/metrics") == "/metrics"
+
+
+def test_monitoring_images_are_pinned_to_a_version(compose):
+    for name in ("prometheus", "grafana"):
+        image = compose["services"][name]["image"]
+        assert re.fullmatch(r"[a-z/]+:v?\d+\.\d+\.\d+", image), image
+
+
+def test_prometheus_is_given_its_config_and_alert_rules(compose):
+    prometheus = compose["services"]["prometheus"]
+    mounts = _mounts(prometheus)
+    assert mounts["/etc/prometheus/prometheus.yml"] == PROMETHEUS_DIR / "prometheus.yml"
+    config = yaml.safe_load((PROMETHEUS_DIR / "prometheus.yml").read_text())
+    for rule_file in config["rule_files"]:
+        assert mounts[rule_file].is_file(), rule_file
+    assert "--config.file=/etc/prometheus/prometheus.yml" in prometheus["command"]
+    assert "healthcheck" in prometheus and not prometheus.get("ports")
+
+
+def test_grafana_provisions_the_datasource_and_the_dashboard_from_files(compose):
+    grafana = compose["services"]["grafana"]
+    mounts = _mounts(grafana)
+    assert mounts["/etc/grafana/provisioning"] == GRAFANA_DIR / "provisioning"
+    provisioning = GRAFANA_DIR / "provisioning"
+    [provider] = yaml.safe_load((provisioning / "dashboards/simpul.yml").read_text())["providers"]
+    folder = provider["options"]["path"]
+    dashboards = [source for target, source in mounts.items() if target.startswith(folder + "/")]
+    assert dashboards == [GRAFANA_DIR / "simpul-dashboard.json"]
+    [source] = yaml.safe_load((provisioning / "datasources/prometheus.yml").read_text())["datasources"]
+    assert source["type"] == "prometheus" and source["url"] == "http://prometheus:9090"
+    dashboard = json.loads((GRAFANA_DIR / "simpul-dashboard.json").read_text())
+    used = {p["datasource"]["uid"] for p in dashboard["panels"] if p["type"] != "row"}
+    assert used == {source["uid"]}
+    assert _environment(grafana)["GF_SECURITY_ADMIN_PASSWORD"].startswith("${GRAFANA_ADMIN_PASSWORD:?")

@@ -287,6 +287,50 @@ class FakeNotification:
         return {"updated": len(fresh)}
 
 
+class FakeReporting:
+    """Reporting's tables (docs/reporting.md) as a test sets them, by (name, region), answered at
+    the instant asked; unknown tables and `by` values are refused as reporting refuses them.
+    Every call is remembered."""
+    COLUMNS = {
+        "counts": ["spm_area", "reports"], "posyandu": ["posyandu_id", "reports", "resolved", "resolved_pct"],
+        "areas": ["spm_area", "reports", "open", "resolved", "resolved_in_sla_pct", "overdue"],
+        "kecamatan": ["rank", "kecamatan_code", "reports", "resolved_pct", "in_sla_pct", "overdue"],
+        "overdue": ["report_id", "opd_code", "service_type", "desa_code", "deadline", "due",
+                    "working_days_overdue", "escalation_level"],
+        "coverage": ["kabupaten_code", "posyandu", "ilp", "ilp_pct", "six_spm", "six_spm_pct"],
+        "opd": ["opd_code", "cases", "acknowledged", "acknowledged_in_sla_pct", "resolved",
+                "resolved_in_sla_pct", "ack_median_wd", "ack_p90_wd", "resolve_median_wd",
+                "resolve_p90_wd", "backlog_0_2", "backlog_3_5", "backlog_6_10", "backlog_over_10",
+                "reopen_rate_pct", "escalations"]}
+    COLUMNS["accountability"] = ["opd_code", "service_type", *COLUMNS["opd"][1:]]
+    NOW = "2026-11-30T10:00:00.000+00:00"
+
+    def __init__(self):
+        self.rows, self.calls = {}, []
+
+    def set(self, name, region, rows, columns=None):
+        self.rows[(name, region)] = (columns or self.COLUMNS[name], rows)
+
+    def table(self, name, region, options=None):
+        options = dict(options or {})
+        self.calls.append(("table", name, region, dict(options)))
+        if name not in self.COLUMNS:
+            return error(404, "table", f"tabel {name!r} tidak ada")
+        if options.get("by") not in (None, "spm_area", "kabupaten", "kecamatan", "desa", "posyandu"):
+            return error(422, "by", "harus salah satu dari spm_area, …")
+        columns, rows = self.rows.get((name, region), (self.COLUMNS[name], []))
+        as_of = options.pop("as_of", None) or self.NOW
+        return {"table": name, "region": region, "as_of": as_of, "filters": options,
+                "columns": columns, "rows": rows}
+
+    def dhis2(self, region, period, as_of=None):
+        self.calls.append(("dhis2", region, period, as_of))
+        if len(period) != 6:
+            return error(422, "period", "bulan dalam bentuk yyyyMM")
+        return {"dataValues": [{"dataElement": "SIMPUL_REPORTS_KESEHATAN", "period": period,
+                                "orgUnit": region, "value": "3"}]}
+
+
 class FakeCommands:
     def __init__(self):
         self.sent = []
@@ -319,6 +363,11 @@ def routing():
 @pytest.fixture
 def notification():
     return FakeNotification()
+
+
+@pytest.fixture
+def reporting():
+    return FakeReporting()
 
 
 @pytest.fixture

@@ -100,6 +100,7 @@ class ReportRouted(ReportEvent):
     routed_at: str
     unit_code: Optional[str] = None   # field unit of the OPD, e.g. the kecamatan's Puskesmas
     sequence: int = 0   # the case's history position: 0 when first routed, later on transfer/assign
+    acknowledge_due_at: Optional[str] = None   # the acknowledge deadline of this routing
 
 
 @dataclass(frozen=True)
@@ -137,6 +138,7 @@ class CaseChanged(ReportEvent):
     opd_code: Optional[str] = None        # who holds the case now (None in TPH triage)
     opd_name: Optional[str] = None
     due_at: Optional[str] = None          # the follow-up (resolve) deadline, if an OPD holds it
+    acknowledge_due_at: Optional[str] = None   # the acknowledge deadline, if an OPD holds it
 
 
 ESCALATION_TARGETS = ("opd_officer", "opd_head", "tph", "sekda")   # by escalation level 0..3
@@ -259,7 +261,7 @@ QUEUES: dict[str, tuple[str, ...]] = {
     "notification.cases": (ReportRouted.type, ReportUnroutable.type, ReportLinked.type,
                            CaseChanged.type, CaseEscalated.type, CaseDueSoon.type),
     "reporting.facts": (ReportReceived.type, ReportRouted.type, ReportUnroutable.type,
-                        ReportLinked.type),
+                        ReportLinked.type, CaseChanged.type, CaseEscalated.type),
 }
 
 

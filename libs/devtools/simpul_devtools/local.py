@@ -3,6 +3,9 @@
 Starts SecantusDB (unless MONGO_URI is given), makes sure RabbitMQ answers, declares the
 broker topology, loads the demo master data, then starts each service and the gateway as a
 process of its own. Ctrl-C (or SIGTERM) stops everything, gateway first, storage last.
+Each service process serves its Prometheus metrics on a port of its own (9100, 9101, ... with
+`make run`), listed at start and in var/prometheus-targets.json for a local Prometheus
+(deploy/prometheus/local.yml); the gateway serves its own at /metrics.
 The end-to-end tests use the same `LocalSystem`, so what they test is what `make run` runs.
 """
 from __future__ import annotations
@@ -92,11 +95,19 @@ class LocalSystem:
     storage_port: int = 27027       # 0: any free port
     regions: str = "demo"           # "all": every Kemendagri region (a minute the first time)
     settings: dict[str, str] = field(default_factory=dict)   # more environment for every process
+    metrics_port: int = 0           # the first service process's; the next ones count up. 0: free
+    metrics_ports: dict[str, int] = field(default_factory=dict)   # "routing-2" → its port
     procs: list[tuple[str, subprocess.Popen]] = field(default_factory=list)
 
     @property
     def gateway_url(self) -> str:
         return f"http://127.0.0.1:{self.gateway_port}"
+
+    @property
+    def metrics_urls(self) -> dict[str, str]:
+        """Where each process serves its metrics: "intake-1", ..., and "gateway"."""
+        urls = {name: f"http://127.0.0.1:{port}/metrics" for name, port in self.metrics_ports.items()}
+        return {**urls, "gateway": f"{self.gateway_url}/metrics"}
 
     def env(self) -> dict:
         env = dict(os.environ, AMQP_URI=self.amqp_uri, SIMPUL_DATA_KEY=self.data_key,
@@ -114,12 +125,13 @@ class LocalSystem:
             env[f"{name.upper()}_DB"] = f"{self.db_prefix}_{name}"
         return env
 
-    def _spawn(self, name: str, argv: list[str], log_name: str | None = None) -> subprocess.Popen:
+    def _spawn(self, name: str, argv: list[str], log_name: str | None = None,
+               env: dict | None = None) -> subprocess.Popen:
         out = None
         if self.quiet:
             out = open(self.workdir / "logs" / f"{log_name or name}.log", "ab")
-        proc = subprocess.Popen(argv, cwd=ROOT, env=self.env(), stdout=out, stderr=subprocess.STDOUT,
-                                start_new_session=True)
+        proc = subprocess.Popen(argv, cwd=ROOT, env={**self.env(), **(env or {})}, stdout=out,
+                                stderr=subprocess.STDOUT, start_new_session=True)
         self.procs.append((name, proc))
         return proc
 
@@ -133,16 +145,39 @@ class LocalSystem:
         from simpul_devtools.bootstrap import declare_and_seed
         declare_and_seed(self.amqp_uri, self.mongo_uri, f"{self.db_prefix}_registry",
                          regions=self.regions, say=say)
-        for name in SERVICES:
-            for replica in range(self.replicas.get(name, 1)):
-                self._spawn(name, [str(BIN / "nameko"), "run", "--config",
-                                   f"services/{name}/config.yml", f"simpul_{name}.service"],
-                            log_name=f"{name}-{replica + 1}")
+        self.assign_metrics_ports()
+        for process, port in self.metrics_ports.items():
+            name = process.rpartition("-")[0]
+            self._spawn(name, [str(BIN / "nameko"), "run", "--config",
+                               f"services/{name}/config.yml", f"simpul_{name}.service"],
+                        log_name=process, env={"METRICS_PORT": str(port),
+                                               "METRICS_HOST": "127.0.0.1"})
         self._spawn("gateway", [sys.executable, "-m", "uvicorn", "simpul_gateway.main:app",
                                           "--host", "127.0.0.1", "--port", str(self.gateway_port),
                                           "--no-access-log"])
         wait_for(self.healthy, "Simpul (all services and the gateway)", 90, self.procs)
         return self
+
+    def assign_metrics_ports(self) -> None:
+        """A metrics port for every service process, and the list of them for a Prometheus
+        (file_sd format): each target labelled with its `job` (the service) and `replica`."""
+        processes = [f"{name}-{replica + 1}" for name in SERVICES
+                     for replica in range(self.replicas.get(name, 1))]
+        for index, process in enumerate(processes):
+            port = self.metrics_port and self.metrics_port + index
+            if not self.metrics_port:
+                while port in (0, self.gateway_port, *self.metrics_ports.values()):
+                    port = free_port()
+            elif port_open("127.0.0.1", port):
+                raise SystemExit(f"metrics port {port} is taken: stop what runs there or set "
+                                 "METRICS_PORT_BASE to another first port")
+            self.metrics_ports[process] = port
+        targets = [{"targets": [f"127.0.0.1:{port}"],
+                    "labels": {"job": process.rpartition("-")[0],
+                               "replica": process.rpartition("-")[2]}}
+                   for process, port in self.metrics_ports.items()]
+        targets.append({"targets": [f"127.0.0.1:{self.gateway_port}"], "labels": {"job": "gateway"}})
+        (self.workdir / "prometheus-targets.json").write_text(json.dumps(targets, indent=2) + "\n")
 
     def start_storage(self) -> None:
         port = self.storage_port or free_port()
@@ -212,6 +247,7 @@ def main(argv=None) -> int:
         amqp_uri=os.environ.get("AMQP_URI", "pyamqp://guest:guest@127.0.0.1:5672//"),
         mongo_uri=os.environ.get("MONGO_URI"),
         gateway_port=int(os.environ.get("GATEWAY_PORT", "8000")),
+        metrics_port=int(os.environ.get("METRICS_PORT_BASE", "9100")),
         replicas=parse_replicas(args.replicas),
         regions=args.regions,
     )
@@ -220,6 +256,10 @@ def main(argv=None) -> int:
         system.start()
         say(f"Simpul berjalan: API {system.gateway_url}  (dokumentasi: {system.gateway_url}/docs)")
         say("Contoh: curl -s " + system.gateway_url + "/api/v1/reporting/summary?region=33.25")
+        say(f"Metrik Prometheus (daftar target: {system.workdir / 'prometheus-targets.json'}, "
+            "lihat deploy/prometheus/local.yml):")
+        for name, url in system.metrics_urls.items():
+            say(f"  {name:<15} {url}")
         say("Tekan Ctrl-C untuk berhenti.")
         while all(proc.poll() is None for _, proc in system.procs):
             time.sleep(0.5)

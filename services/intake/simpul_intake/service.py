@@ -3,7 +3,7 @@ from nameko.dependency_providers import Config
 from nameko.rpc import rpc
 
 from simpul_common import sealing
-from simpul_common.nameko_ext import MongoDatabase, Publish, consume
+from simpul_common.nameko_ext import Metrics, MongoDatabase, Publish, consume
 
 from . import usecases
 from .repository import ReportRepository, prepare
@@ -12,6 +12,7 @@ from .repository import ReportRepository, prepare
 class IntakeService:
     name = "intake"
     db = MongoDatabase(prepare=prepare)
+    metrics = Metrics()   # /metrics on METRICS_PORT; times every RPC call
     publish = Publish()
     config = Config()
 

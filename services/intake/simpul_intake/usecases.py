@@ -1,7 +1,8 @@
 """Intake's use cases: accept a submission, follow what happens to it, show it."""
 import logging
 
-from simpul_common import contracts, sealing
+from simpul_common import contracts, metrics, sealing
+from simpul_common.regions import kabupaten_of
 
 from .domain import report as domain
 
@@ -10,7 +11,9 @@ log = logging.getLogger(__name__)
 
 def accept_submission(cmd: contracts.SubmitReport, reports, publish) -> dict:
     stored, created = reports.add(domain.new_report(cmd, contracts.utc_now()))
-    if not created and stored["body_hash"] != cmd.body_hash:
+    if created:
+        metrics.report_received(kabupaten_of(cmd.desa_code))
+    elif stored["body_hash"] != cmd.body_hash:
         log.warning("report %s: idempotency key reused with a different body; first one kept",
                     cmd.report_id)
     publish(domain.received_event(stored))

@@ -9,7 +9,7 @@ from nameko.rpc import RpcProxy, rpc
 from nameko.timer import timer
 
 from simpul_common import contracts, webhooks
-from simpul_common.nameko_ext import Cached, MongoDatabase, Publish, consume, on_broadcast
+from simpul_common.nameko_ext import Cached, Metrics, MongoDatabase, Publish, consume, on_broadcast
 
 from . import usecases
 from .channels import Courier
@@ -45,6 +45,7 @@ class Recipients:
 class NotificationService:
     name = "notification"
     db = MongoDatabase(prepare=prepare)
+    metrics = Metrics()   # /metrics on METRICS_PORT; times every RPC call
     publish = Publish()
     courier = Courier()
     registry = RpcProxy("registry")

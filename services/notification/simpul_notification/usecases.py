@@ -5,12 +5,13 @@ Answers to callers follow the error-result shape of the registry (docs/registry-
 import datetime as dt
 import logging
 
-from simpul_common import contracts
+from simpul_common import contracts, metrics
 
 from .domain import delivery as domain
 from .domain.plan import CHANNELS, RABBITMQ, audience, plan
 
 log = logging.getLogger(__name__)
+ATTEMPT_OUTCOMES = {"delivered": "delivered", "pending": "retry", "parked": "parked"}
 CLAIM_TIMEOUT = dt.timedelta(seconds=60)
 MAX_PER_PAGE = 200
 FILTERS = ("status", "opd_code", "kabupaten_code", "channel", "report_id", "kind")
@@ -77,6 +78,8 @@ def send(record: dict, deliveries, courier, publish) -> dict:
     at = contracts.utc_now()
     changes, attempt = domain.outcome(record, result, at, courier.policy)
     deliveries.finish(record["_id"], changes, attempt)
+    metrics.notification_attempted(record["channel"], ATTEMPT_OUTCOMES[changes["status"]],
+                                   result.get("latency_ms"))
     done = {**record, **changes}
     if changes["status"] == "delivered":
         try:

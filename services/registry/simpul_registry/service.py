@@ -5,7 +5,7 @@ import uuid
 from nameko.rpc import rpc
 
 from simpul_common import contracts
-from simpul_common.nameko_ext import MongoDatabase, Publish
+from simpul_common.nameko_ext import Metrics, MongoDatabase, Publish
 from simpul_common.regions import is_desa_code, is_region_code
 
 from . import usecases
@@ -17,6 +17,7 @@ MAX_ANNOUNCED_IDS = 100   # more than that: the change concerns "many", `ids` is
 class RegistryService:
     name = "registry"
     db = MongoDatabase(prepare=prepare)
+    metrics = Metrics()   # /metrics on METRICS_PORT; times every RPC call
     publish = Publish()
 
     @property

@@ -7,7 +7,7 @@ from nameko.rpc import RpcProxy, rpc
 from nameko.timer import timer
 
 from simpul_common import contracts
-from simpul_common.nameko_ext import Cached, MongoDatabase, Publish, consume, on_broadcast
+from simpul_common.nameko_ext import Cached, Metrics, MongoDatabase, Publish, consume, on_broadcast
 
 from . import usecases
 from .repository import CaseRepository, prepare
@@ -19,6 +19,7 @@ SWEEP_SECONDS = float(os.environ.get("ROUTING_SWEEP_SECONDS", "30"))
 class RoutingService:
     name = "routing"
     db = MongoDatabase(prepare=prepare)
+    metrics = Metrics()   # /metrics on METRICS_PORT; times every RPC call
     publish = Publish()
     registry = RpcProxy("registry")
     tables = Cached("ROUTING_TABLE_TTL_SECONDS", 60)   # forgotten on registry.changed

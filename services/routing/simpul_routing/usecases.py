@@ -6,7 +6,7 @@ Answers to callers follow the error-result shape of the registry (docs/routing-r
 import datetime as dt
 import logging
 
-from simpul_common import contracts
+from simpul_common import contracts, metrics
 from simpul_common.regions import kabupaten_of
 
 from .domain import case as cases_domain
@@ -37,7 +37,10 @@ def route_report(event: contracts.ReportReceived, cases, routing_table, publish)
         try:
             case = cases.add(new)
         except OpenCaseExists as found:
-            case = cases.add_linked(cases_domain.linked(event, found.open_case, new["routed_at"]))
+            new = cases_domain.linked(event, found.open_case, new["routed_at"])
+            case = cases.add_linked(new)
+        if case is new:   # not a case another replica stored meanwhile
+            metrics.case_decided(case["kabupaten_code"], case["status"])
     if case["status"] == "linked" and case["history"][0]["action"] == "link":
         cases.note_duplicate(case["linked_to"],
                              cases_domain.duplicate_entry(case["_id"], case["routed_at"]))
@@ -71,6 +74,7 @@ def act(case_id: str, action: str, actor: dict, details: dict, cases, routing_ta
         if stored is not None:
             log.info("case %s: %s by %s (%s → %s)", case_id, action, who.role,
                      case["status"], stored["status"])
+            metrics.case_moved(action)
             return {"item": cases_domain.view(stored, now, with_history=True)}
     return error(409, "id", "kasus sedang diubah orang lain; coba lagi")
 
@@ -115,12 +119,21 @@ def sweep(cases, publish, now: str, limit: int = 500) -> dict:
         done["reminded"] += sum(e["action"] == "remind" for e in entries)
         done["escalated"] += sum(e["action"] == "escalate" for e in entries)
         done["closed"] += sum(e["action"] == "deem_closed" for e in entries)
+        _count_timer_steps(case["kabupaten_code"], entries)
     grace = (dt.datetime.now(dt.timezone.utc) - OUTBOX_GRACE).isoformat(timespec="milliseconds")
     for case in cases.unsent(grace, limit):
         if case.get("outbox") and _announce(case["_id"], case["version"], case["outbox"],
                                             cases, publish):
             done["republished"] += len(case["outbox"])
     return done
+
+
+def _count_timer_steps(kabupaten_code: str, entries: list[dict]) -> None:
+    for entry in entries:
+        if entry["action"] == "escalate":
+            metrics.deadline_missed(kabupaten_code, entry["deadline"], entry["level"])
+        elif entry["action"] == "deem_closed":
+            metrics.case_moved(entry["action"])
 
 
 def instant(value) -> str:

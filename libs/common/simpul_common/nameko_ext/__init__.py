@@ -1,11 +1,12 @@
-"""nameko adapters shared by every Simpul service: storage, publishing and consuming.
+"""nameko adapters shared by every Simpul service: storage, publishing, consuming, metrics.
 
 Only service modules import this package; domains and use cases never see nameko.
 """
 from .broadcast import on_broadcast
 from .cached import Cached
 from .consumer import consume
+from .metrics import Metrics
 from .publisher import Publish
 from .storage import MongoDatabase
 
-__all__ = ["Cached", "MongoDatabase", "Publish", "consume", "on_broadcast"]
+__all__ = ["Cached", "Metrics", "MongoDatabase", "Publish", "consume", "on_broadcast"]

@@ -7,15 +7,17 @@ import logging
 import uuid
 
 from kombu import Queue
-from nameko.messaging import Consumer
 
 from .. import contracts, messaging
+from .metrics import MeasuredConsumer
 
 log = logging.getLogger(__name__)
 QUEUE_EXPIRES_MS = 60_000   # a queue left behind by a crashed replica goes away by itself
 
 
-class BroadcastConsumer(Consumer):
+class BroadcastConsumer(MeasuredConsumer):
+    metrics_queue = "broadcast"   # each replica's queue has a name of its own
+
     def __init__(self, message_type, **kwargs):
         if message_type not in contracts.BROADCASTS:
             raise ValueError(f"{message_type!r} is not a broadcast of the contracts")
@@ -35,14 +37,17 @@ class BroadcastConsumer(Consumer):
         except contracts.ContractError as exc:
             log.error("ignoring a %s broadcast outside the contract: %s", self.message_type, exc)
             self.queue_consumer.ack_message(message)
+            self.rejected()
             return
-        super().handle_message(received, message)
+        self.dispatch(received, message)
 
-    def handle_message_processed(self, message, result=None, exc_info=None):
-        if exc_info is not None:
-            log.error("handling broadcast %s failed: %s", message.properties.get("message_id"),
-                      exc_info[1])
+    def handle_message_processed(self, message, result=None, exc_info=None) -> str:
         self.queue_consumer.ack_message(message)
+        if exc_info is None:
+            return "ok"
+        log.error("handling broadcast %s failed: %s", message.properties.get("message_id"),
+                  exc_info[1])
+        return "dead"
 
 
 on_broadcast = BroadcastConsumer.decorator

@@ -3,16 +3,18 @@
 The message is acknowledged only when the handler has returned (its effect persisted), or
 when the failure has been safely republished: to the next retry queue, or after the last
 retry to the dead-letter queue with the error. Storage and broker outages are retried on
-the longest delay without using up attempts, since the message is not at fault.
+the longest delay without using up attempts, since the message is not at fault. Every
+outcome (ok, retry, dead) is counted and timed per queue and type (simpul_common.metrics).
 """
 import logging
 
 from kombu import Connection
 from nameko.constants import AMQP_URI_CONFIG_KEY
-from nameko.messaging import Consumer, QueueConsumer
+from nameko.messaging import QueueConsumer
 from pymongo.errors import ConnectionFailure
 
 from .. import contracts, messaging
+from .metrics import MeasuredConsumer
 from .publisher import make_publisher
 
 log = logging.getLogger(__name__)
@@ -44,13 +46,13 @@ class ParkingQueueConsumer(QueueConsumer):
         return consumers
 
 
-class ContractConsumer(Consumer):
+class ContractConsumer(MeasuredConsumer):
     queue_consumer = ParkingQueueConsumer()
 
     def __init__(self, queue_name, **kwargs):
         if queue_name not in contracts.QUEUES:
             raise ValueError(f"{queue_name!r} is not a queue of the contracts")
-        self.queue_name = queue_name
+        self.queue_name = self.metrics_queue = queue_name
         super().__init__(messaging.work_queue(queue_name), requeue_on_error=False, **kwargs)
 
     def setup(self):
@@ -65,8 +67,9 @@ class ContractConsumer(Consumer):
         except contracts.ContractError as exc:
             self._dead_letter(message, body, exc, attempt=0)
             self.queue_consumer.ack_message(message)
+            self.rejected()
             return
-        super().handle_message(received, message)
+        self.dispatch(received, message)
 
     def handle_undecodable(self, message, error):
         try:
@@ -74,28 +77,32 @@ class ContractConsumer(Consumer):
         except Exception:
             log.exception("cannot park undecodable message on %s", self.queue_name)
             self.queue_consumer.requeue_message(message)
+            self.rejected("retry")
             return
         self.queue_consumer.ack_message(message)
+        self.rejected()
 
-    def handle_message_processed(self, message, result=None, exc_info=None):
+    def handle_message_processed(self, message, result=None, exc_info=None) -> str:
+        """Acknowledge the message once it is handled or safely republished; the outcome."""
         if exc_info is None:
             self.queue_consumer.ack_message(message)
-            return
+            return "ok"
         try:
-            self._reroute_failure(message, exc_info[1])
+            where = self._reroute_failure(message, exc_info[1])
         except Exception:
             log.exception("cannot park failed message %s; returning it to %s",
                           message.properties.get("message_id"), self.queue_name)
             self.queue_consumer.requeue_message(message)
-            return
+            return "retry"
         self.queue_consumer.ack_message(message)
+        return where
 
-    def _reroute_failure(self, message, error):
+    def _reroute_failure(self, message, error) -> str:
         failures = int((message.headers or {}).get(messaging.ATTEMPT_HEADER, 0))
         where, step, attempt = next_step(failures, error)
         if where == "dead":
             self._dead_letter(message, message.payload, error, attempt)
-            return
+            return where
         log.warning("%s failed on %s (attempt %d: %s); retrying after step %d",
                     message.properties.get("message_id"), self.queue_name, attempt,
                     type(error).__name__, step)
@@ -103,6 +110,7 @@ class ContractConsumer(Consumer):
             message.payload, exchange="", routing_key=messaging.retry_queue_name(self.queue_name, step),
             message_id=message.properties.get("message_id"),
             headers={**(message.headers or {}), messaging.ATTEMPT_HEADER: attempt})
+        return where
 
     def _dead_letter(self, message, body, error, attempt, raw=False):
         log.error("%s dead-lettered from %s after %d attempts: %s",

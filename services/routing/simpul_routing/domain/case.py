@@ -40,7 +40,8 @@ def decide(event: contracts.ReportReceived, table: dict, routed_at: str) -> dict
     case.update(sla.schedule(case, routed_at, restart=True))
     if case["status"] == "routed":
         entry.update(to="routed", opd_code=rule.opd_code, opd_name=case["opd_name"],
-                     unit_code=rule.unit_code, rule_id=rule.id, due_at=case["due_at"])
+                     unit_code=rule.unit_code, rule_id=rule.id, due_at=case["due_at"],
+                     acknowledge_due_at=case["acknowledge_due_at"])
     case["history"] = [entry]
     return case
 
@@ -92,6 +93,7 @@ def outcome_event(case: dict) -> dict:
         event = contracts.ReportRouted(opd_code=first["opd_code"], opd_name=first["opd_name"],
                                        rule_id=first["rule_id"], due_at=first["due_at"],
                                        unit_code=first.get("unit_code"), routed_at=case["routed_at"],
+                                       acknowledge_due_at=first.get("acknowledge_due_at"),
                                        **_report_fields(case))
     else:
         event = contracts.ReportUnroutable(reason=first["reason"], tph_region=case["kabupaten_code"],
@@ -108,13 +110,15 @@ def move_events(before: dict, after: dict, entry: dict, seq: int) -> list[dict]:
         actor_role=entry["actor"]["role"], kabupaten_code=after["kabupaten_code"],
         escalation_level=after.get("escalation_level", 0), changed_at=entry["at"],
         sequence=seq, opd_code=after.get("opd_code"), opd_name=after.get("opd_name"),
-        due_at=after.get("due_at") if after.get("opd_code") else None, **_report_fields(after))
+        due_at=after.get("due_at") if after.get("opd_code") else None,
+        acknowledge_due_at=after.get("acknowledge_due_at") if after.get("opd_code") else None,
+        **_report_fields(after))
     events = [changed.envelope(contracts.stable_id(after["_id"], changed.type, str(seq)), entry["at"])]
     if entry["action"] in ("transfer", "assign"):
         routed = contracts.ReportRouted(
             opd_code=after["opd_code"], opd_name=after["opd_name"], rule_id=f"manual:{entry['action']}",
             due_at=after["due_at"], routed_at=entry["at"], unit_code=None, sequence=seq,
-            **_report_fields(after))
+            acknowledge_due_at=after.get("acknowledge_due_at"), **_report_fields(after))
         events.append(routed.envelope(contracts.stable_id(after["_id"], routed.type, str(seq)),
                                       entry["at"]))
     return events

@@ -1,28 +1,8 @@
 """Deadlines in Indonesian working days: weekends, libur nasional and cuti bersama off."""
 import datetime as dt
-import logging
 from zoneinfo import ZoneInfo
 
-import lokal
-
-log = logging.getLogger(__name__)
-
-
-def _is_working_day(day: dt.date) -> bool:
-    try:
-        return lokal.is_working_day(day)
-    except ValueError:  # no official holiday calendar for that year yet: weekends only
-        log.warning("no holiday calendar for %s; counting weekends only", day.year)
-        return day.weekday() < 5
-
-
-def add_working_days(start: dt.date, days: int) -> dt.date:
-    day = start
-    while days > 0:
-        day += dt.timedelta(days=1)
-        if _is_working_day(day):
-            days -= 1
-    return day
+from simpul_common.workdays import add_working_days, is_working_day  # noqa: F401 (re-exported)
 
 
 def local_date(utc: str, timezone: str) -> str:

@@ -64,7 +64,8 @@ def test_a_routed_case_starts_its_history_with_the_systems_decision():
     assert case["history"] == [{
         "action": "route", "from": "received", "to": "routed", "at": AT, "actor": SYSTEM_ACTOR,
         "opd_code": "33.25/dinkes", "opd_name": OPDS["33.25/dinkes"],
-        "unit_code": "puskesmas-33.25.01", "rule_id": "kec-kes", "due_at": case["due_at"]}]
+        "unit_code": "puskesmas-33.25.01", "rule_id": "kec-kes", "due_at": case["due_at"],
+        "acknowledge_due_at": case["acknowledge_due_at"]}]
     assert (case["_id"], case["version"], case["linked_reports"]) == ("r-1", 0, [])
     assert case["routed_at"] == case["updated_at"] == AT
 
@@ -152,6 +153,8 @@ def test_the_first_decision_is_re_emitted_identically_after_a_transfer():
     assert outcome_event(moved) == first
     assert first["data"]["opd_code"] == "33.25/dinkes"
     assert first["occurred_at"] == AT
+    assert first["data"]["acknowledge_due_at"] == case["acknowledge_due_at"]   # the first's
+    assert moved["acknowledge_due_at"] != case["acknowledge_due_at"]
 
 
 def test_an_unroutable_decision_is_re_emitted_identically_after_an_assignment():
@@ -183,6 +186,8 @@ def test_every_move_announces_a_case_change_with_a_stable_id():
     assert (changed.escalation_level, changed.changed_at) == (0, LATER)
     assert (changed.sequence, changed.opd_name) == (1, acknowledged["opd_name"])
     assert changed.due_at == acknowledged["due_at"]     # the follow-up (resolve) deadline
+    assert changed.acknowledge_due_at == acknowledged["acknowledge_due_at"] == \
+        case["acknowledge_due_at"]                      # the acknowledge deadline it had
     again = move_events(case, acknowledged, acknowledged["history"][-1], 1)
     assert again == events
 
@@ -196,7 +201,20 @@ def test_a_case_change_names_the_follow_up_deadline_of_the_opd_holding_it():
     assert contracts.decode(events[0]).message.due_at == closed["due_at"]
     rejected, events = step(routed(), "reject", OFFICER, LATER, reason="bukan kami")
     changed = contracts.decode(events[0]).message
-    assert (changed.opd_code, changed.opd_name, changed.due_at) == (None, None, None)
+    assert (changed.opd_code, changed.opd_name, changed.due_at, changed.acknowledge_due_at) == (
+        None, None, None, None)
+
+
+def test_a_reopening_announces_the_new_acknowledge_and_follow_up_deadlines():
+    case, _ = step(routed(), "acknowledge", OFFICER, LATER)
+    resolved, _ = step(case, "resolve", OFFICER, LATER, resolution="selesai")
+    reopen_at = "2026-11-20T03:00:00.000+00:00"       # Fri 10:00 WIB
+    reopened, events = step(resolved, "reopen", KADER, reopen_at, reason="belum")
+    changed = contracts.decode(events[0]).message
+    assert (changed.action, changed.to_status) == ("reopen", "reopened")
+    assert (changed.acknowledge_due_at, changed.due_at) == (reopened["acknowledge_due_at"],
+                                                            reopened["due_at"])
+    assert changed.acknowledge_due_at > reopen_at > case["acknowledge_due_at"]
 
 
 def test_a_case_change_carries_its_history_position():
@@ -219,6 +237,9 @@ def test_a_new_opd_is_also_announced_as_routed_to_it(action):
     assert (routed_again.opd_code, routed_again.opd_name) == ("33.25/dinsos", OPDS["33.25/dinsos"])
     assert routed_again.rule_id == f"manual:{action}"
     assert (routed_again.due_at, routed_again.routed_at) == (after["due_at"], LATER)
+    assert routed_again.acknowledge_due_at == after["acknowledge_due_at"] > LATER
+    assert contracts.decode(events[0]).message.acknowledge_due_at == after["acknowledge_due_at"]
+    assert contracts.decode(events[0]).message.due_at == after["due_at"]
     assert routed_again.unit_code is None
     assert events[1]["id"] == contracts.stable_id("r-1", "report.routed", "1")
     assert events[1]["id"] != contracts.stable_id("r-1", "report.routed")   # not the decision's

@@ -1,0 +1,112 @@
+"""Prometheus metrics of a nameko service process (simpul_common.metrics, docs/metrics.md).
+
+`Metrics()` serves the process's metrics at `http://METRICS_HOST:METRICS_PORT/metrics`
+(METRICS_PORT 0 or unset: not served) and counts and times every RPC call of its service.
+`MeasuredConsumer` is the base of `consume` and `on_broadcast`: every handler of a contract
+message is timed, its lag measured and its outcome counted, whether or not the service
+serves its metrics."""
+import logging
+import time
+from dataclasses import dataclass
+from functools import partial
+
+import eventlet
+import eventlet.wsgi
+from nameko.exceptions import ContainerBeingKilled
+from nameko.extensions import DependencyProvider
+from nameko.messaging import Consumer
+from nameko.rpc import Rpc
+from prometheus_client import make_wsgi_app
+
+from .. import metrics
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class Server:
+    thread: object   # the green thread running eventlet's WSGI server
+    sock: object
+    users: int = 1   # containers of this process serving on the port
+
+
+_served: dict[int, Server] = {}
+
+
+def serve(host: str, port: int) -> None:
+    """Serve this process's metrics on `port`, once however many containers ask for it."""
+    if port in _served:
+        _served[port].users += 1
+        return
+    sock = eventlet.listen((host, port))
+    thread = eventlet.spawn(eventlet.wsgi.server, sock, make_wsgi_app(), log_output=False)
+    _served[port] = Server(thread, sock)
+    log.info("metrics on http://%s:%d/metrics", host, port)
+
+
+def unserve(port: int) -> None:
+    server = _served.get(port)
+    if server is None:
+        return
+    server.users -= 1
+    if server.users == 0:
+        del _served[port]
+        server.thread.kill()
+        server.sock.close()
+
+
+class Metrics(DependencyProvider):
+    """`metrics = Metrics()` on a service class: its metrics served, its RPC calls timed."""
+
+    def setup(self):
+        config = self.container.config
+        self.port = int(config.get("METRICS_PORT") or 0)
+        self.host = str(config.get("METRICS_HOST") or "0.0.0.0")
+        self.calls: dict = {}   # worker context → when its RPC call started
+        self.serving = False
+
+    def start(self):
+        if self.port:
+            serve(self.host, self.port)
+            self.serving = True
+
+    def stop(self):
+        if self.serving:
+            self.serving = False
+            unserve(self.port)
+
+    def kill(self):
+        self.stop()
+
+    def worker_setup(self, worker_ctx):
+        if isinstance(worker_ctx.entrypoint, Rpc):
+            self.calls[worker_ctx] = time.perf_counter()
+
+    def worker_result(self, worker_ctx, result=None, exc_info=None):
+        started = self.calls.pop(worker_ctx, None)
+        if started is not None:
+            metrics.rpc_answered(self.container.service_name, worker_ctx.entrypoint.method_name,
+                                 exc_info is None, time.perf_counter() - started)
+
+
+class MeasuredConsumer(Consumer):
+    """A consumer whose `handle_message_processed` answers the outcome (ok, retry or dead)."""
+    metrics_queue: str   # the `queue` label
+
+    def dispatch(self, received, message) -> None:
+        """Hand a decoded message to the service method, as nameko's `handle_message` does."""
+        started = metrics.handling(self.container.service_name, self.metrics_queue,
+                                   received.message.type, received.occurred_at)
+        try:
+            self.container.spawn_worker(
+                self, (received,), {}, context_data=self.unpack_message_headers(message),
+                handle_result=partial(self.handle_measured, message, started))
+        except ContainerBeingKilled:
+            self.queue_consumer.requeue_message(message)
+
+    def handle_measured(self, message, started, worker_ctx, result=None, exc_info=None):
+        metrics.handled(started, self.handle_message_processed(message, result, exc_info))
+        return result, exc_info
+
+    def rejected(self, outcome: str = "dead") -> None:
+        metrics.rejected(self.container.service_name, self.metrics_queue, outcome)
