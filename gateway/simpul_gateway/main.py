@@ -9,10 +9,10 @@ from simpul_common.cache import TtlCache
 from simpul_common.nameko_ext.storage import connect
 
 from .api import metrics
-from .api.routes import (cases, deliveries, health, inbox, opds, people, posyandu, regions,
-                         reporting, reports, routing_rules, service_types, visits)
+from .api.routes import (api_keys, auth, cases, deliveries, health, inbox, opds, people, posyandu,
+                         regions, reporting, reports, routing_rules, service_types, visits)
 from .broker import CommandSender, RpcPool, Unavailable
-from .dashboard import routes as dashboard
+from .dashboard import login as dashboard_login, routes as dashboard
 from .settings import Settings, get_settings
 
 
@@ -27,6 +27,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.state.rpc = RpcPool(settings.AMQP_URI, settings.RPC_POOL_SIZE, settings.RPC_TIMEOUT_SECONDS)
         app.state.commands = CommandSender(settings.AMQP_URI, settings.PUBLISH_TIMEOUT_SECONDS)
         app.state.registry_cache = TtlCache(settings.REGISTRY_CACHE_SECONDS)
+        app.state.principals = TtlCache(settings.PRINCIPAL_CACHE_SECONDS)
         app.state.storage = connect(settings.MONGO_URI, serverSelectionTimeoutMS=2_000)
         yield
         app.state.rpc.close()
@@ -35,13 +36,14 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app = FastAPI(title="Simpul API", version="0.1.0", lifespan=lifespan,
                   description="Posyandu sebagai pintu masuk enam SPM: laporan warga dicatat, "
                               "diteruskan ke OPD, dipantau dan dihitung.\n\n"
-                              "Sementara, sampai autentikasi tersedia (issue 7): permintaan yang "
-                              "bertindak atas kasus menyebut pelakunya dengan header "
-                              "`X-Person-Id` (id orang di registry).")
-    for module in (reports, visits, cases, inbox, regions, service_types, posyandu, opds,
-                   deliveries, routing_rules, people, reporting, health):
+                              "Masuk dengan `POST /api/v1/auth/token` (tombol **Authorize**), lalu "
+                              "kirim `Authorization: Bearer <token>`; sistem OPD memakai "
+                              "`X-API-Key`. Siapa boleh apa: docs/security.md.")
+    for module in (auth, reports, visits, cases, inbox, regions, service_types, posyandu, opds,
+                   deliveries, routing_rules, people, api_keys, reporting, health):
         app.include_router(module.router)
     app.include_router(metrics.router)
+    app.include_router(dashboard_login.router)
     app.include_router(dashboard.router)
     app.add_middleware(metrics.RequestMetrics)
 

@@ -11,30 +11,28 @@ from simpul_devtools.pytest_fixtures import wait_until
 
 
 @pytest.fixture(scope="module")
-def opd(api):
-    """A new OPD of Batang, responsible for toddlers' health in one desa, with its officer."""
+def opd(api, enrol):
+    """A new OPD of Batang, responsible for toddlers' health in one desa, with its officer (who
+    signs in with the username the admin gave them)."""
     short = f"uji_{uuid.uuid4().hex[:6]}"
     created = api.post("/api/v1/opds", json={"kabupaten_code": "33.25", "short_code": short,
                                              "name": f"UPT Gizi Uji {short}"})
     assert created.status_code == 201, created.text
     code = created.json()["id"]
-    officer = api.post("/api/v1/people", json={"name": "Petugas Gizi", "role": "opd_officer",
-                                               "opd_code": code})
-    return {"code": code, "short": short, "officer": officer.json()["id"]}
+    _, officer = enrol({"name": "Petugas Gizi", "role": "opd_officer", "opd_code": code})
+    return {"code": code, "short": short, "officer": officer}
 
 
 @pytest.fixture(scope="module")
-def place(api, opd):
+def place(api, enrol, opd):
     """A desa whose toddlers' health cases go to the new OPD, a Posyandu there, its kader."""
     posyandu = api.get("/api/v1/posyandu", params={"desa_code": "33.25.15.2005"}).json()["items"][0]
     rule = api.post("/api/v1/routing-rules", json={"region_prefix": posyandu["desa_code"],
                                                    "service_type": "kesehatan.balita",
                                                    "opd_code": opd["code"]})
     assert rule.status_code == 201, rule.text
-    kader = api.post("/api/v1/people", json={"name": "Kader Uji", "role": "kader",
-                                             "posyandu_id": posyandu["id"]})
-    return {"desa_code": posyandu["desa_code"], "posyandu_id": posyandu["id"],
-            "kader": kader.json()["id"]}
+    _, kader = enrol({"name": "Kader Uji", "role": "kader", "posyandu_id": posyandu["id"]})
+    return {"desa_code": posyandu["desa_code"], "posyandu_id": posyandu["id"], "kader": kader}
 
 
 @pytest.fixture(scope="module")
@@ -56,7 +54,7 @@ def channels(api, opd, tmp_path_factory, system):
 
 
 def file_report(api, place):
-    response = api.post("/api/v1/reports", json={
+    response = api.post("/api/v1/reports", headers=api.login(place["kader"]), json={
         "desa_code": place["desa_code"], "posyandu_id": place["posyandu_id"],
         "service_type": "kesehatan.balita", "kind": "service_need",
         "description": "Balita gizi kurang perlu pendampingan"})
@@ -112,11 +110,11 @@ def test_the_kader_reads_the_progress_of_the_case_in_the_inbox(api, opd, place, 
     report_id = file_report(api, place)
     case = wait_until(lambda: (r := api.get(f"/api/v1/cases/{report_id}")).status_code == 200
                       and r.json(), what="the case")
-    officer = {"X-Person-Id": opd["officer"]}
+    officer = api.login(opd["officer"])
     assert api.post(f"/api/v1/cases/{case['id']}/acknowledge", json={}, headers=officer).status_code == 200
     assert api.post(f"/api/v1/cases/{case['id']}/resolve", headers=officer,
                     json={"resolution": "Pendampingan gizi dijadwalkan"}).status_code == 200
-    kader = {"X-Person-Id": place["kader"]}
+    kader = api.login(place["kader"])
 
     def three():
         items = [i for i in api.get("/api/v1/inbox", headers=kader).json()["items"]
@@ -129,4 +127,4 @@ def test_the_kader_reads_the_progress_of_the_case_in_the_inbox(api, opd, place, 
     assert read.json() == {"updated": 3}
     unread = api.get("/api/v1/inbox", params={"unread_only": True}, headers=kader).json()
     assert report_id not in {i["report_id"] for i in unread["items"]}
-    assert api.get("/api/v1/inbox", headers={"X-Person-Id": opd["officer"]}).status_code == 403
+    assert api.get("/api/v1/inbox", headers=officer).status_code == 403

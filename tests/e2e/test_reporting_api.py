@@ -13,10 +13,9 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from simpul_devtools.pytest_fixtures import wait_until
-from simpul_registry.domain.demo import person_id
 
 KABUPATEN, KECAMATAN = "33.25", "33.25.15"     # Banyuputih: no other e2e module files there
-DINKES, DINSOS = person_id("opd_officer:33.25/dinkes"), person_id("opd_officer:33.25/dinsos")
+DINKES, DINSOS = "dinkes.batang", "dinsos.batang"   # demo officers (docs/security.md)
 DHIS2 = (("REPORTS", "reports"), ("OPEN", "open"), ("RESOLVED", "resolved"),
          ("RESOLVED_IN_SLA_PCT", "resolved_in_sla_pct"), ("OVERDUE", "overdue"))
 
@@ -40,7 +39,7 @@ def file_report(api, place, service_type):
 
 
 def move(api, case_id, action, person, **body):
-    response = api.post(f"/api/v1/cases/{case_id}/{action}", json=body, headers={"X-Person-Id": person})
+    response = api.post(f"/api/v1/cases/{case_id}/{action}", json=body, headers=api.login(person))
     assert response.status_code == 200, response.text
 
 

@@ -129,12 +129,15 @@ def test_no_environment_value_mentions_guest(compose):
 def test_secrets_are_required_not_defaulted(compose):
     raw = _without_comments(COMPOSE_FILE.read_text())
     for secret in ("SIMPUL_DATA_KEY", "RABBITMQ_PASSWORD", "MONGO_ROOT_PASSWORD",
-                   "MONGO_APP_PASSWORD", "MONGO_REPLICA_KEY", "GRAFANA_ADMIN_PASSWORD"):
+                   "MONGO_APP_PASSWORD", "MONGO_REPLICA_KEY", "GRAFANA_ADMIN_PASSWORD",
+                   "SIMPUL_WEBHOOK_KEY", "SIMPUL_JWT_SECRET"):
         uses = re.findall(r"\$\{" + secret + r"(:?[?-][^}]*)?\}", raw)
         assert uses, f"{secret} is not used"
         assert all(use.startswith((":?", "?")) for use in uses), f"{secret} has a default"
     for name in ("intake", "gateway"):
         assert "SIMPUL_DATA_KEY" in _environment(compose["services"][name])
+    assert "SIMPUL_JWT_SECRET" in _environment(compose["services"]["gateway"])
+    assert "SIMPUL_WEBHOOK_KEY" in _environment(compose["services"]["notification"])
 
 
 def test_env_example_lists_every_variable_compose_reads():

@@ -1,14 +1,17 @@
-"""Dependencies of the routes, as `Annotated` aliases."""
+"""Dependencies of the routes, as `Annotated` aliases: the app's links and settings, paging,
+and who may call what (docs/security.md, "Authorization"), in one table."""
 from dataclasses import dataclass
-from typing import Annotated, Optional
+from typing import Annotated
 
-from fastapi import Depends, Header, Query, Request
+from fastapi import Depends, Query, Request
 from pymongo import MongoClient
 
+from ..auth.principal import Principal
 from ..broker import CommandSender, RpcPool
 from simpul_common.cache import TtlCache
 from ..settings import Settings
-from . import actor
+from .access import CASE_ROLES, require
+from .security import authenticated
 from .upload import csv_text
 
 
@@ -32,17 +35,21 @@ def _paging(page: Annotated[int, Query(ge=1, description="Page number, from 1")]
 Rpc = Annotated[RpcPool, _state("rpc")]
 Commands = Annotated[CommandSender, _state("commands")]
 RegistryCache = Annotated[TtlCache, _state("registry_cache")]
+Principals = Annotated[TtlCache, _state("principals")]   # who a token or key is, kept briefly
 AppSettings = Annotated[Settings, _state("settings")]
 DataKey = Annotated[bytes, _state("data_key")]
 Storage = Annotated[MongoClient, _state("storage")]   # only to ping it: the gateway owns no data
 Pages = Annotated[Paging, Depends(_paging)]
 CsvText = Annotated[str, Depends(csv_text)]   # the uploaded CSV file, decoded
 
-
-def _acting(rpc: Rpc, cache: RegistryCache,
-            person_id: Annotated[Optional[str], Header(alias=actor.HEADER, max_length=64,
-                                                       description=actor.INTERIM)] = None) -> dict:
-    return actor.acting(rpc, cache, person_id)
-
-
-Acting = Annotated[dict, Depends(_acting)]   # routing's actor: who makes a move on a case
+# --- who may call what: the principal of the request, admitted by its role ----------------------
+Caller = Annotated[Principal, Depends(authenticated)]   # anyone signed in: master data, reporting
+Admin = Annotated[Principal, require("admin")]           # registry writes, people, keys, deliveries
+Filer = Annotated[Principal, require("kader", "admin")]  # reports and visits (kader: own Posyandu)
+ReportReader = Annotated[Principal, require(*CASE_ROLES)]   # a report, within the caller's scope
+CaseReader = Annotated[Principal, require(*CASE_ROLES, key_scope="cases:read")]
+CaseActor = Annotated[Principal, require(*CASE_ROLES, key_scope="cases:act")]
+TriageReader = Annotated[Principal, require("tph", "admin")]
+Kader = Annotated[Principal, require("kader")]           # the inbox
+# the dashboard: any signed-in visitor (`security.dashboard_visitor`, on its whole router);
+# public: /healthz, /metrics, /docs, /openapi.json, /api/v1/auth/token, /dashboard/masuk

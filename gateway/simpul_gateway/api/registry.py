@@ -8,6 +8,8 @@ from ..broker import RpcPool
 from .deps import Paging
 from .errors import registry_answer
 
+LARGEST_PAGE = 200
+
 
 def find(rpc: RpcPool, method: str, filters: BaseModel, paging: Paging,
          service: str = "registry") -> dict:
@@ -15,6 +17,17 @@ def find(rpc: RpcPool, method: str, filters: BaseModel, paging: Paging,
     given = filters.model_dump(mode="json", exclude_none=True)
     answer = rpc.call(service, method, given, paging.page, paging.per_page)
     return registry_answer(answer, where="query")
+
+
+def found_in(rpc: RpcPool, method: str, filters: dict, item_id: str, most_pages: int = 50):
+    """The item `item_id` among the pages of a list (for what has no look-up of its own), or
+    None."""
+    for page in range(1, most_pages + 1):
+        answer = registry_answer(rpc.call("registry", method, filters, page, LARGEST_PAGE))
+        match = next((item for item in answer["items"] if item["id"] == item_id), None)
+        if match is not None or page * LARGEST_PAGE >= answer["total"]:
+            return match
+    return None
 
 
 def look_up(rpc: RpcPool, method: str, key: str, missing: str) -> dict:

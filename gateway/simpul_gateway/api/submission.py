@@ -1,6 +1,6 @@
-"""What filing a report and recording a visit share: the place checked against the registry,
-the client's idempotency key, the household's reference, and each report's command to intake
-with its personal data sealed."""
+"""What filing a report and recording a visit share: who may file there, the place checked
+against the registry, the client's idempotency key, the household's reference, and each
+report's command to intake with its personal data sealed."""
 import hashlib
 import json
 import re
@@ -11,8 +11,10 @@ from pydantic import BaseModel
 
 from simpul_common import contracts, sealing
 
+from ..auth.principal import Principal
 from ..broker import CommandSender, RpcPool
 from ..schemas import CitizenIn
+from .access import within
 from .errors import invalid
 
 _KEY = re.compile(r"^[\x21-\x7e]{1,200}$")
@@ -26,6 +28,15 @@ def checked_key(idempotency_key: Optional[str]) -> Optional[str]:
         raise HTTPException(422, detail=[{"loc": ["header", "Idempotency-Key"], "type": "value_error",
                                           "msg": "1–200 karakter ASCII yang terlihat"}])
     return idempotency_key
+
+
+def check_filer(principal: Principal, desa_code: str, posyandu_id: str) -> None:
+    """A kader files at their own Posyandu only; an admin within their kabupaten/kota."""
+    if principal.role == "kader" and posyandu_id != principal.posyandu_id:
+        raise HTTPException(403, detail=f"posyandu_id: kader hanya melapor di Posyandu-nya sendiri "
+                                        f"({principal.posyandu_id}), bukan {posyandu_id}")
+    if principal.role == "admin":
+        within(principal, desa_code[:5])
 
 
 def check_place(desa_code: str, posyandu_id: str, rpc: RpcPool, cache) -> None:

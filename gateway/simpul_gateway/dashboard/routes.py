@@ -1,21 +1,24 @@
 """The dashboard's routes: `/dashboard` and the pages of a region, a Posyandu and an OPD, as
-HTML. `?as_of=` takes every figure of a page at that instant (now when left out). Sync routes:
-FastAPI runs them on its thread pool, so the RPC calls never block the event loop."""
+HTML. `?as_of=` takes every figure of a page at that instant (now when left out). Any signed-in
+visitor sees them (aggregates only), by the cookie of `/dashboard/masuk` (see login.py). Sync
+routes: FastAPI runs them on its thread pool, so the RPC calls never block the event loop."""
 from typing import Annotated, Optional
 
-from fastapi import APIRouter, HTTPException, Path, Query
+from fastapi import APIRouter, Depends, HTTPException, Path, Query
 from fastapi.responses import HTMLResponse, RedirectResponse
 
 from simpul_common.codes import OPD_SHORT_CODE_PATTERN
 from simpul_common.regions import KABUPATEN_PATTERN, REGION_PATTERN
 
 from ..api.deps import RegistryCache, Rpc
+from ..api.security import dashboard_visitor
 from . import pages
 from .markup import error_page
 from .source import Source
 from .tables import column
 
-router = APIRouter(prefix="/dashboard", tags=["dashboard"], include_in_schema=False)
+router = APIRouter(prefix="/dashboard", tags=["dashboard"], include_in_schema=False,
+                   dependencies=[Depends(dashboard_visitor)])
 HOME = "33.25"   # Kabupaten Batang, the first kabupaten Simpul serves
 AsOf = Annotated[Optional[str], Query(description="ISO-8601 instant with a time zone")]
 

@@ -2,7 +2,7 @@
 from typing import Annotated, Literal
 
 import lokal
-from pydantic import AfterValidator, Field
+from pydantic import AfterValidator, Field, StringConstraints
 
 from simpul_common.catalogue import AREA_WILDCARDS, ILP_CLUSTERS, SERVICE_TYPES, SPM_AREAS
 from simpul_common.codes import OPD_CODE_PATTERN, OPD_SHORT_CODE_PATTERN, ROLES, UNIT_CODE_PATTERN
@@ -39,4 +39,9 @@ Phone = Annotated[str, Field(max_length=20, examples=["081234567890"],
                   AfterValidator(_phone)]
 Email = Annotated[str, Field(max_length=254, pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$",
                              examples=["dinkes@batangkab.go.id"])]
+Username = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9._-]{2,62}$", examples=["kader.batang"],
+                                description="What the person signs in with")]
+Password = Annotated[str, StringConstraints(strip_whitespace=False, min_length=10, max_length=200),
+                     Field(json_schema_extra={"format": "password"},
+                           description="10–200 characters, spaces count; stored only as a hash")]
 Search = Annotated[str, Field(min_length=1, max_length=100, description="Part of the name")]

@@ -1,10 +1,12 @@
-"""People Simpul knows, each bound where their role acts. Contacts are never logged."""
+"""People Simpul knows, each bound where their role acts, and how they sign in. Contacts and
+passwords are never logged; a password is never answered."""
 from typing import Optional
 
 from pydantic import BaseModel, Field
 
-from .base import Changes, Sent
-from .fields import Email, KabupatenCode, OpdCode, PersonName, Phone, PosyanduId, Role, Search
+from .base import Changes, Sent, Strict
+from .fields import (Email, KabupatenCode, OpdCode, Password, PersonName, Phone, PosyanduId, Role,
+                     Search, Username)
 
 BINDING = ("`kader` needs `posyandu_id`; `opd_officer` and `opd_head` need `opd_code`; `tph` needs "
            "`kabupaten_code`; `admin` and `viewer` may have `kabupaten_code` (none: national)")
@@ -20,6 +22,7 @@ class Person(BaseModel):
     phone: Optional[str] = Field(None, examples=["+6281234567890"])
     email: Optional[str] = None
     active: bool
+    username: Optional[str] = Field(None, description="Null: the person cannot sign in")
 
 
 class PersonFilters(BaseModel):
@@ -41,6 +44,12 @@ class PersonIn(Sent):
     phone: Optional[Phone] = None
     email: Optional[Email] = None
     active: bool = True
+    username: Optional[Username] = None
+    password: Optional[Password] = Field(None, description="Or set later with `POST /people/{id}/password`")
+
+
+class PasswordIn(Strict):
+    password: Password
 
 
 class PersonChanges(Changes):

@@ -1,10 +1,13 @@
 """The gateway app against an in-memory registry: a fake that answers the RPC calls of
 docs/registry-rpc.md as the registry does (pages, look-ups, writes and their error results),
-for a few regions of Kabupaten Batang. Routing is a smaller fake that remembers what it was
-asked (docs/routing-rpc.md), and so is notification (docs/notifications.md); commands are kept
-instead of published."""
+for a few regions of Kabupaten Batang, with the sign-in calls of docs/security.md. Routing is a
+smaller fake that remembers what it was asked (docs/routing-rpc.md), and so is notification
+(docs/notifications.md); commands are kept instead of published. The `api` client signs in as a
+national admin; `auth(person)` gives the headers of anyone else."""
 import csv
 import io
+import time
+import uuid
 
 import pytest
 from fastapi.testclient import TestClient
@@ -12,12 +15,26 @@ from fastapi.testclient import TestClient
 from simpul_common import sealing
 from simpul_common.catalogue import SERVICE_TYPES
 from simpul_common.regions import ancestors_and_self
+from simpul_gateway.auth import tokens
 from simpul_gateway.main import create_app
 from simpul_gateway.settings import Settings
 
 REGIONS = [("33", "Jawa Tengah", "province"), ("33.25", "Batang", "kabupaten"),
            ("33.25.01", "Wonotunggal", "kecamatan"), ("33.25.01.2001", "Silurah", "desa"),
            ("33.25.01.2002", "Sodong", "desa")]
+
+
+JWT_SECRET = "kunci-uji-token-simpul-0123456789abcdef"
+ADMIN = {"id": "admin-nasional", "name": "Admin Nasional", "role": "admin", "kabupaten_code": None,
+         "posyandu_id": None, "opd_code": None, "phone": None, "email": None, "active": True,
+         "username": "admin"}
+PASSWORD = "kata-sandi-uji-2026"
+
+
+def bearer(person: dict) -> dict:
+    """The headers of a request signed in as `person` (a fresh token)."""
+    token = tokens.issue(person, JWT_SECRET, 15, time.time())
+    return {"Authorization": f"Bearer {token}"}
 
 
 def error(status, field, message):
@@ -71,6 +88,9 @@ class FakeRegistry:
         self.opds = Table(("kabupaten_code", "q", "active"))
         self.rules = Table(("kabupaten_code", "service_type", "region_prefix", "opd_code", "on_date"))
         self.people = Table(("role", "kabupaten_code", "opd_code", "posyandu_id", "active", "q"))
+        self.people.add(dict(ADMIN))
+        self.passwords = {ADMIN["id"]: PASSWORD}
+        self.api_keys, self.key_of = Table(("opd_code", "kabupaten_code")), {}
         self.catalogue = {code: {"id": code, "spm_area": code.split(".")[0], "label_id": code,
                                  "label_en": code, "area_label_id": "", "area_label_en": "",
                                  "ilp_cluster": None, "acknowledge_working_days": 3,
@@ -182,14 +202,72 @@ class FakeRegistry:
         return self.people.find(filters, page, per_page)
 
     def create_person(self, data):
+        data = dict(data)
+        password = data.pop("password", None)
         if data["role"] == "kader" and data.get("posyandu_id") not in self.posyandu.items:
             return error(422, "posyandu_id", "kader harus terikat pada satu Posyandu")
-        return self.people.add({"kabupaten_code": None, "posyandu_id": None, "opd_code": None,
-                                "phone": None, "email": None, "active": True, **data,
-                                "id": f"person-{len(self.people.items) + 1}"})
+        bound = {"kabupaten_code": self.posyandu.items[data["posyandu_id"]]["kabupaten_code"]} \
+            if data["role"] == "kader" else {"kabupaten_code": data["opd_code"][:5]} \
+            if data.get("opd_code") else {}
+        answer = self.people.add({"kabupaten_code": None, "posyandu_id": None, "opd_code": None,
+                                  "phone": None, "email": None, "active": True, "username": None,
+                                  **data, **bound, "id": f"person-{len(self.people.items)}"})
+        if password:
+            self.passwords[answer["item"]["id"]] = password
+        return answer
 
     def update_person(self, person_id, changes):
         return self.people.change(person_id, changes)
+
+    def authenticate(self, username, password):
+        person = next((p for p in self.people.items.values() if p.get("username") == username), None)
+        matches = person and person["active"] and self.passwords.get(person["id"]) == password
+        return person if matches else None
+
+    def set_password(self, person_id, password):
+        if person_id not in self.people.items:
+            return error(404, "id", f"orang {person_id} tidak ditemukan")
+        if len(password) < 10:
+            return error(422, "password", "paling sedikit 10 karakter")
+        self.passwords[person_id] = password
+        return {"item": self.people.items[person_id]}
+
+    def set_username(self, person_id, username):
+        if any(p.get("username") == username for p in self.people.items.values()):
+            return error(409, "username", f"nama pengguna {username} sudah dipakai")
+        return self.people.change(person_id, {"username": username})
+
+    def create_api_key(self, data):
+        opd = self.opds.items.get(data["opd_code"])
+        if opd is None:
+            return error(422, "opd_code", "harus kode OPD yang ada di registry")
+        key_id = f"{len(self.api_keys.items) + 1:012x}"
+        item = {**data, "id": key_id, "kabupaten_code": opd["kabupaten_code"],
+                "created_at": "t", "revoked_at": None}
+        key = f"sk_{key_id}_rahasia-{key_id}"
+        self.key_of[key] = key_id
+        return {**self.api_keys.add(item), "key": key}
+
+    def verify_api_key(self, key):
+        item = self.api_keys.items.get(self.key_of.get(key))
+        return item if item and item["revoked_at"] is None else None
+
+    def find_api_keys(self, filters, page=1, per_page=50):
+        filters = dict(filters)
+        revoked = filters.pop("revoked", None)
+        found = self.api_keys.find(filters, 1, 10_000)["items"]
+        found = [k for k in found if revoked is None or (k["revoked_at"] is not None) == revoked]
+        return {"items": found[(page - 1) * per_page:page * per_page], "total": len(found),
+                "page": page, "per_page": per_page}
+
+    def revoke_api_key(self, key_id):
+        return self.api_keys.change(key_id, {"revoked_at": "t"})
+
+    def coverage(self, kabupaten_code, on_date=None):
+        if kabupaten_code not in self.regions.items:
+            return error(404, "kabupaten", f"wilayah {kabupaten_code} tidak ada di registry")
+        return {"kabupaten_code": kabupaten_code, "on_date": on_date or "2026-11-30",
+                "kecamatan": 1, "complete": True, "gaps": []}
 
 
 class FakeRouting:
@@ -216,8 +294,11 @@ class FakeRouting:
 
     def household_cases(self, household_ref):
         found = [c for c in self.cases.values() if c["household_ref"] == household_ref]
+        by_area = {}
+        for case in found:
+            by_area.setdefault(case["spm_area"], []).append(case)
         return {"household_ref": household_ref, "total": len(found), "open": len(found),
-                "by_area": {c["spm_area"]: [c] for c in found}}
+                "by_area": by_area}
 
     def act(self, case_id, action, actor, details):
         self.calls.append(("act", case_id, action, actor, details))
@@ -323,6 +404,11 @@ class FakeReporting:
         return {"table": name, "region": region, "as_of": as_of, "filters": options,
                 "columns": columns, "rows": rows}
 
+    def summary(self, region):
+        self.calls.append(("summary", region))
+        return {"region": region, "total": 0, "by_status": {}, "by_spm_area": {},
+                "by_service_type": {}, "by_kind": {}, "by_opd": {}}
+
     def dhis2(self, region, period, as_of=None):
         self.calls.append(("dhis2", region, period, as_of))
         if len(period) != 6:
@@ -375,12 +461,160 @@ def commands():
     return FakeCommands()
 
 
+def settings(**changes) -> Settings:
+    return Settings(SIMPUL_DATA_KEY=sealing.new_key(), SIMPUL_JWT_SECRET=JWT_SECRET, **changes)
+
+
 @pytest.fixture
 def api(registry, routing, notification, commands):
-    app = create_app(Settings(SIMPUL_DATA_KEY=sealing.new_key()))
-    with TestClient(app) as client:
+    """A client of the gateway signed in as a national admin."""
+    app = create_app(settings())
+    with TestClient(app, headers=bearer(ADMIN)) as client:
         # the lifespan built the real RPC pool and command sender; they never connected
         app.state.rpc = FakeServices(registry=registry, routing=routing,
                                      notification=notification)
         app.state.commands = commands
         yield client
+
+
+@pytest.fixture
+def demo(registry, reporting):
+    """A client, with no credentials, of a gateway in demo mode (SIMPUL_DEMO=1)."""
+    app = create_app(settings(SIMPUL_DEMO=True))
+    with TestClient(app) as client:
+        app.state.rpc = FakeServices(registry=registry, reporting=reporting)
+        yield client
+
+
+@pytest.fixture
+def anonymous(api):
+    """A client of the same gateway with no credentials."""
+    return TestClient(api.app)
+
+
+@pytest.fixture
+def auth(registry):
+    """The headers of a request as a person (or a person id of the fake registry)."""
+    def headers(person) -> dict:
+        return bearer(person if isinstance(person, dict) else registry.people.items[person])
+    return headers
+
+
+# --- a world of two kabupaten/kota, for who-sees-what ------------------------------------------
+
+BATAM = [("21", "Kepulauan Riau", "province"), ("21.71", "Batam", "kabupaten"),
+         ("21.71.01", "Batam Kota", "kecamatan"), ("21.71.01.1001", "Belian", "desa")]
+HOUSEHOLD = "cd" * 32
+
+
+class FakeIntake:
+    def __init__(self):
+        self.reports = {}
+
+    def get_report(self, report_id):
+        return self.reports.get(report_id)
+
+
+def case_at(posyandu: dict, opd_code: str, **extra) -> dict:
+    """A routed case of a report filed at `posyandu`, at `opd_code`, as routing answers it."""
+    return {"id": str(uuid.uuid4()), "status": "routed", "kind": "complaint", "spm_area": "kesehatan",
+            "service_type": "kesehatan.balita", "desa_code": posyandu["desa_code"],
+            "posyandu_id": posyandu["id"], "kabupaten_code": posyandu["kabupaten_code"],
+            "visit_id": None, "household_ref": HOUSEHOLD,
+            "opd": {"code": opd_code, "name": opd_code, "unit_code": None}, "reason": None,
+            "routed_at": "t", "updated_at": "t", "deadline": "acknowledge", "acknowledge_due_at": "t",
+            "due_at": "t", "triage_due_at": None, "deem_closed_at": None, "overdue": False,
+            "escalation_level": 0, "escalation_target": None, "linked_to": None,
+            "linked_reports": [], "allowed_actions": ["acknowledge"], **extra}
+
+
+def report_of(case: dict) -> dict:
+    """The report behind a case, as intake answers it."""
+    return {"id": case["id"], "status": case["status"], "kind": case["kind"],
+            "spm_area": case["spm_area"], "service_type": case["service_type"],
+            "desa_code": case["desa_code"], "posyandu_id": case["posyandu_id"], "description": "…",
+            "citizen": None, "assigned_opd": case["opd"] and {"code": case["opd"]["code"],
+                                                              "name": case["opd"]["name"]},
+            "due_at": "t", "escalation_level": 0, "linked_to": None, "visit_id": None,
+            "household_ref": case["household_ref"], "received_at": "t",
+            "delivery": {"state": "delivered", "deliveries": []}, "history": []}
+
+
+class World:
+    """Batang (33.25) with Posyandu A and B, Dinkes and Dinsos, and Batam (21.71) with one of
+    each; a person of every role in Batang (the kader at A, the officer and head of Batang's
+    Dinkes), some elsewhere, an API key of Batang's Dinkes, and a case with its report at each
+    Posyandu (A: Dinkes, B: Dinsos, Batam: its Dinkes). Installed as the app's services."""
+
+    def __init__(self, app):
+        self.registry, self.routing, self.intake = FakeRegistry(), FakeRouting(), FakeIntake()
+        self.notification, self.reporting, self.commands = FakeNotification(), FakeReporting(), FakeCommands()
+        app.state.rpc = FakeServices(registry=self.registry, routing=self.routing, intake=self.intake,
+                                     notification=self.notification, reporting=self.reporting)
+        app.state.commands = self.commands
+        app.state.principals.forget()
+        app.state.registry_cache.forget()
+        registry = self.registry
+        for code, name, level in BATAM:
+            registry.regions.add({"id": code, "code": code, "name": name, "level": level, "type": level,
+                                  "parent": code.rpartition(".")[0] or None, "path": name,
+                                  "postal_code": None})
+        self.posyandu = {name: registry.create_posyandu({"registration_number": f"REG-{name}",
+                                                          "name": f"Posyandu {name}",
+                                                          "desa_code": desa})["item"]
+                         for name, desa in (("A", "33.25.01.2001"), ("B", "33.25.01.2002"),
+                                            ("batam", "21.71.01.1001"))}
+        for kabupaten, short in (("33.25", "dinkes"), ("33.25", "dinsos"), ("21.71", "dinkes")):
+            registry.create_opd({"kabupaten_code": kabupaten, "short_code": short, "name": f"{short} {kabupaten}"})
+        self.rule = registry.create_rule({"region_prefix": "33.25", "service_type": "kesehatan.*",
+                                          "opd_code": "33.25/dinkes"})["item"]
+        self.people = {"admin": ADMIN, **{name: registry.create_person({"name": f"Orang {name}", **data})["item"]
+                                          for name, data in self._bindings().items()}}
+        created = registry.create_api_key({"name": "SIK Dinkes Batang", "opd_code": "33.25/dinkes",
+                                           "scopes": ["cases:read", "cases:act"]})
+        self.key, self.key_id = created["key"], created["item"]["id"]
+        self.cases = {"A": case_at(self.posyandu["A"], "33.25/dinkes"),
+                      "B": case_at(self.posyandu["B"], "33.25/dinsos"),
+                      "batam": case_at(self.posyandu["batam"], "21.71/dinkes")}
+        for case in self.cases.values():
+            self.routing.cases[case["id"]] = case
+            self.intake.reports[case["id"]] = report_of(case)
+        self.delivery = str(uuid.uuid4())
+        self.notification.deliveries[self.delivery] = {
+            "id": self.delivery, "cause": "c", "event_type": "report.routed", "kind": "new_case",
+            "report_id": self.cases["A"]["id"], "kabupaten_code": "33.25", "opd_code": "33.25/dinkes",
+            "posyandu_id": self.posyandu["A"]["id"], "channel": "webhook", "destination": "https://x.id",
+            "status": "parked", "attempt_count": 8, "next_attempt_at": None, "created_at": "t",
+            "delivered_at": None, "parked_at": "t", "last_error": "HTTP 503", "recipient": None,
+            "attempts": []}
+
+    def _bindings(self) -> dict:
+        return {"kader": {"role": "kader", "posyandu_id": self.posyandu["A"]["id"], "username": "kader.a"},
+                "kader_b": {"role": "kader", "posyandu_id": self.posyandu["B"]["id"]},
+                "kader_batam": {"role": "kader", "posyandu_id": self.posyandu["batam"]["id"]},
+                "opd_officer": {"role": "opd_officer", "opd_code": "33.25/dinkes"},
+                "opd_head": {"role": "opd_head", "opd_code": "33.25/dinkes"},
+                "dinsos": {"role": "opd_officer", "opd_code": "33.25/dinsos"},
+                "tph": {"role": "tph", "kabupaten_code": "33.25"},
+                "tph_batam": {"role": "tph", "kabupaten_code": "21.71"},
+                "viewer": {"role": "viewer", "kabupaten_code": "33.25"},
+                "admin_batang": {"role": "admin", "kabupaten_code": "33.25"}}
+
+    def headers(self, who: str) -> dict:
+        """A role's (or a person's of `_bindings`) credentials: "none", "key", or a bearer token."""
+        if who == "none":
+            return {}
+        if who == "key":
+            return {"X-API-Key": self.key}
+        return bearer(self.people[who])
+
+
+@pytest.fixture
+def new_world(api):
+    """Builds a fresh World into the `api` app (call it again for a clean one)."""
+    return lambda: World(api.app)
+
+
+@pytest.fixture
+def world(new_world):
+    return new_world()

@@ -1,5 +1,6 @@
 """The case and visit routes over the fake registry and routing: who acts, which queue is whose,
-what reaches routing and intake, and how routing's answers come out."""
+what reaches routing and intake, and how routing's answers come out. Who may see which case is
+in test_access_matrix.py and test_object_scope.py."""
 import uuid
 
 import pytest
@@ -43,25 +44,21 @@ def case(routing, place):
     return routing.cases[CASE_ID]
 
 
-def as_person(person_id):
-    return {"X-Person-Id": person_id}
-
-
-def test_a_move_without_x_person_id_is_401_naming_the_header(api, case):
-    response = api.post(f"/api/v1/cases/{CASE_ID}/acknowledge", json={})
-    assert response.status_code == 401
-    assert "X-Person-Id" in response.json()["detail"]
+def test_a_move_without_a_token_is_401_with_the_bearer_challenge(anonymous, case):
+    response = anonymous.post(f"/api/v1/cases/{CASE_ID}/acknowledge", json={})
+    assert response.status_code == 401 and response.headers["www-authenticate"] == "Bearer"
+    assert "Bearer" in response.json()["detail"]
 
 
 @pytest.mark.parametrize("who", ["nobody", "retired"])
-def test_a_move_by_an_unknown_or_inactive_person_is_403(api, people, case, who):
-    response = api.post(f"/api/v1/cases/{CASE_ID}/acknowledge", json={},
-                        headers=as_person(people.get(who, "person-999")))
-    assert response.status_code == 403
+def test_a_token_of_an_unknown_or_inactive_person_is_401(anonymous, registry, people, case, who, auth):
+    person = registry.people.items.get(people.get(who), {"id": "person-999", "role": "tph"})
+    response = anonymous.post(f"/api/v1/cases/{CASE_ID}/acknowledge", json={}, headers=auth(person))
+    assert response.status_code == 401 and "tidak aktif" in response.json()["detail"]
 
 
-def test_a_move_reaches_routing_with_the_actor_and_only_the_details_given(api, routing, people, case):
-    response = api.post(f"/api/v1/cases/{CASE_ID}/resolve", headers=as_person(people["officer"]),
+def test_a_move_reaches_routing_with_the_actor_and_only_the_details_given(api, routing, people, case, auth):
+    response = api.post(f"/api/v1/cases/{CASE_ID}/resolve", headers=auth(people["officer"]),
                         json={"resolution": "Sudah diimunisasi", "evidence": ["https://x.id/1"]})
     assert response.status_code == 200
     assert response.json()["history"][0]["from"] == "routed"
@@ -71,27 +68,34 @@ def test_a_move_reaches_routing_with_the_actor_and_only_the_details_given(api, r
         {"resolution": "Sudah diimunisasi", "evidence": ["https://x.id/1"]})
 
 
-def test_routings_refusal_is_the_http_error(api, people, case):
-    response = api.post(f"/api/v1/cases/{CASE_ID}/acknowledge", json={}, headers=as_person(people["kader"]))
+def test_routings_refusal_is_the_http_error(api, people, case, auth):
+    response = api.post(f"/api/v1/cases/{CASE_ID}/acknowledge", json={}, headers=auth(people["kader"]))
     assert (response.status_code, response.json()["detail"]) == (403, "peran kader tidak dapat melakukan acknowledge")
     unknown = api.post(f"/api/v1/cases/{uuid.uuid4()}/acknowledge", json={},
-                       headers=as_person(people["officer"]))
+                       headers=auth(people["officer"]))
     assert unknown.status_code == 404
 
 
-def test_a_move_body_is_checked_before_routing_is_asked(api, routing, people, case):
-    response = api.post(f"/api/v1/cases/{CASE_ID}/update", json={}, headers=as_person(people["officer"]))
+def test_a_move_body_is_checked_before_routing_is_asked(api, routing, people, case, auth):
+    response = api.post(f"/api/v1/cases/{CASE_ID}/update", json={}, headers=auth(people["officer"]))
     assert response.status_code == 422 and response.json()["detail"][0]["loc"] == ["body", "note"]
     assert not [c for c in routing.calls if c[0] == "act"]
 
 
-def test_a_person_is_looked_up_once_while_cached(api, registry, people, case):
+def test_a_person_is_looked_up_once_while_cached(api, registry, people, case, auth):
     asked = []
     original = registry.get_person
     registry.get_person = lambda pid: asked.append(pid) or original(pid)
     for _ in range(3):
-        api.post(f"/api/v1/cases/{CASE_ID}/acknowledge", json={}, headers=as_person(people["officer"]))
+        api.post(f"/api/v1/cases/{CASE_ID}/acknowledge", json={}, headers=auth(people["officer"]))
     assert asked == [people["officer"]]
+
+
+def test_a_person_deactivated_through_the_gateway_is_refused_at_once(api, people, case, auth):
+    officer = auth(people["officer"])
+    assert api.get(f"/api/v1/cases/{CASE_ID}", headers=officer).status_code == 200
+    assert api.patch(f"/api/v1/people/{people['officer']}", json={"active": False}).status_code == 200
+    assert api.get(f"/api/v1/cases/{CASE_ID}", headers=officer).status_code == 401
 
 
 @pytest.mark.parametrize("who, filters", [
@@ -99,16 +103,17 @@ def test_a_person_is_looked_up_once_while_cached(api, registry, people, case):
     ("kader", {"queue": "open", "posyandu_id": "P332501200101"}),
     ("tph", {"queue": "triage", "kabupaten_code": "33.25"}),
 ])
-def test_my_cases_are_the_queue_of_my_role(api, routing, people, place, who, filters):
+def test_my_cases_are_the_queue_of_my_role(api, routing, people, place, who, filters, auth):
     filters = {k: place["id"] if k == "posyandu_id" else v for k, v in filters.items()}
-    response = api.get("/api/v1/cases/mine", headers=as_person(people[who]))
+    response = api.get("/api/v1/cases/mine", headers=auth(people[who]))
     assert response.status_code == 200
     assert routing.calls[-1] == ("find_cases", filters, 1, 50)
 
 
-def test_a_role_without_a_queue_is_403(api, people):
-    assert api.get("/api/v1/cases/mine", headers=as_person(people["viewer"])).status_code == 403
-    assert api.get("/api/v1/cases/mine").status_code == 401
+def test_a_role_without_a_queue_is_403(api, anonymous, people, auth):
+    assert api.get("/api/v1/cases/mine", headers=auth(people["viewer"])).status_code == 403
+    assert api.get("/api/v1/cases/mine").status_code == 403   # a national admin
+    assert anonymous.get("/api/v1/cases/mine").status_code == 401
 
 
 def test_filters_reach_routing_as_given_and_lists_carry_no_history(api, routing, case):
@@ -137,7 +142,7 @@ def test_a_case_and_its_history_are_404_when_routing_has_none(api, case):
 
 
 def test_triage_household_and_visit_lists_ask_routing_for_their_cases(api, routing, case):
-    assert api.get("/api/v1/triage").status_code == 422
+    assert api.get("/api/v1/triage").json()["detail"][0]["loc"] == ["query", "kabupaten_code"]
     api.get("/api/v1/triage", params={"kabupaten_code": "33.25"})
     assert routing.calls[-1][1] == {"queue": "triage", "kabupaten_code": "33.25"}
     visit_id = str(uuid.uuid4())
@@ -202,12 +207,12 @@ def test_a_report_with_a_household_carries_its_reference(api, commands, place):
     assert first["visit_id"] is None
 
 
-def test_every_move_is_its_own_documented_route_naming_the_interim_header(api):
-    paths = api.get("/openapi.json").json()["paths"]
+def test_every_move_is_its_own_documented_route_behind_the_token_or_key(api):
+    spec = api.get("/openapi.json").json()
     for action in ("acknowledge", "start", "update", "resolve", "reject", "transfer", "assign",
                    "confirm", "reopen"):
-        operation = paths[f"/api/v1/cases/{{case_id}}/{action}"]["post"]
-        header = next(p for p in operation["parameters"] if p["in"] == "header")
-        assert header["name"] == "X-Person-Id" and "issue 7" in header["description"]
-        assert operation["summary"] and {"401", "403", "409", "422"} <= set(operation["responses"])
+        operation = spec["paths"][f"/api/v1/cases/{{case_id}}/{action}"]["post"]
+        assert not [p for p in operation["parameters"] if p["in"] == "header"]
+        assert {"OAuth2PasswordBearer", "APIKeyHeader"} <= {n for s in operation["security"] for n in s}
+        assert operation["summary"] and {"401", "403", "404", "409", "422"} <= set(operation["responses"])
         assert operation["requestBody"]["content"]["application/json"]["schema"]["$ref"].endswith("In")

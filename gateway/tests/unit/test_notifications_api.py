@@ -101,15 +101,14 @@ def test_a_retry_of_parked_deliveries_refuses_other_fields(api, notification, bo
 
 # --- channels of an OPD -------------------------------------------------------------------------
 
-def test_a_channel_is_paused_by_the_person_named_and_resumed(api, notification, dinkes):
-    paused = api.post("/api/v1/opds/33.25/dinkes/channels/webhook/pause",
-                      headers={"X-Person-Id": "person-1"})
+def test_a_channel_is_paused_by_the_admin_signed_in_and_resumed(api, notification, dinkes):
+    paused = api.post("/api/v1/opds/33.25/dinkes/channels/webhook/pause")
     assert paused.status_code == 200
     assert paused.json() == {"owner": "33.25/dinkes", "channel": "webhook", "paused": True,
-                             "changed_at": "t", "changed_by": "person-1"}
-    assert api.post("/api/v1/opds/33.25/dinkes/channels/email/pause").json()["changed_by"] is None
+                             "changed_at": "t", "changed_by": "admin-nasional"}
+    assert api.post("/api/v1/opds/33.25/dinkes/channels/email/pause").status_code == 200
     api.post("/api/v1/opds/33.25/dinkes/channels/webhook/resume")
-    assert notification.calls[-1] == ("pause_channel", "33.25/dinkes", "webhook", False, None)
+    assert notification.calls[-1] == ("pause_channel", "33.25/dinkes", "webhook", False, "admin-nasional")
     states = api.get("/api/v1/opds/33.25/dinkes/channels").json()
     assert {(s["channel"], s["paused"]) for s in states} == {("webhook", False), ("email", True)}
 
@@ -171,13 +170,9 @@ def inbox(notification, people):
     return items
 
 
-def as_person(person):
-    return {"X-Person-Id": person["id"]}
-
-
-def test_a_kader_reads_the_inbox_of_their_posyandu(api, notification, people, inbox):
+def test_a_kader_reads_the_inbox_of_their_posyandu(api, notification, people, inbox, auth):
     response = api.get("/api/v1/inbox", params={"unread_only": "true", "per_page": 20},
-                       headers=as_person(people["kader"]))
+                       headers=auth(people["kader"]))
     assert response.status_code == 200
     assert notification.calls[-1] == ("inbox", people["kader"]["posyandu_id"], True, 1, 20)
     page = response.json()
@@ -185,29 +180,28 @@ def test_a_kader_reads_the_inbox_of_their_posyandu(api, notification, people, in
     assert (page["total"], page["unread"], page["page"], page["per_page"]) == (2, 2, 1, 20)
 
 
-def test_a_kader_marks_items_read_and_only_their_own(api, notification, people, inbox):
+def test_a_kader_marks_items_read_and_only_their_own(api, notification, people, inbox, auth):
     response = api.post("/api/v1/inbox/read", json={"ids": ["msg-1", "msg-3"]},
-                        headers=as_person(people["kader"]))
+                        headers=auth(people["kader"]))
     assert response.json() == {"updated": 1}
     assert notification.calls[-1] == ("mark_read", people["kader"]["posyandu_id"], ["msg-1", "msg-3"])
-    after = api.get("/api/v1/inbox", headers=as_person(people["kader"])).json()
+    after = api.get("/api/v1/inbox", headers=auth(people["kader"])).json()
     assert (after["total"], after["unread"]) == (2, 1)
 
 
-def test_the_inbox_needs_a_kader(api, notification, people):
-    assert api.get("/api/v1/inbox").status_code == 401
-    assert api.post("/api/v1/inbox/read", json={"ids": ["msg-1"]}).status_code == 401
-    for response in (api.get("/api/v1/inbox", headers=as_person(people["officer"])),
+def test_the_inbox_needs_a_kader(api, anonymous, notification, people, auth):
+    assert anonymous.get("/api/v1/inbox").status_code == 401
+    assert anonymous.post("/api/v1/inbox/read", json={"ids": ["msg-1"]}).status_code == 401
+    for response in (api.get("/api/v1/inbox", headers=auth(people["officer"])),
                      api.post("/api/v1/inbox/read", json={"ids": ["msg-1"]},
-                              headers=as_person(people["officer"]))):
-        assert (response.status_code, response.json()["detail"]) == (403, "hanya kader yang memiliki kotak masuk")
-    assert api.get("/api/v1/inbox", headers={"X-Person-Id": "person-999"}).status_code == 403
+                              headers=auth(people["officer"])), api.get("/api/v1/inbox")):
+        assert response.status_code == 403 and "tidak boleh" in response.json()["detail"]
     assert notification.calls == []
 
 
 @pytest.mark.parametrize("body", [{"ids": []}, {"ids": [f"msg-{n}" for n in range(501)]},
                                   {"ids": "msg-1"}, {"ids": ["msg-1"], "all": True}])
-def test_a_mark_read_body_is_checked_before_notification_is_asked(api, notification, people, body):
-    response = api.post("/api/v1/inbox/read", json=body, headers=as_person(people["kader"]))
+def test_a_mark_read_body_is_checked_before_notification_is_asked(api, notification, people, body, auth):
+    response = api.post("/api/v1/inbox/read", json=body, headers=auth(people["kader"]))
     assert response.status_code == 422 and response.json()["detail"][0]["loc"][0] == "body"
     assert notification.calls == []

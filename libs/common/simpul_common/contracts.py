@@ -185,7 +185,7 @@ class NotificationDelivered(Message):
     delivered_at: str
 
 
-REGISTRY_ENTITIES = ("region", "service_type", "posyandu", "opd", "routing_rule", "person")
+REGISTRY_ENTITIES = ("region", "service_type", "posyandu", "opd", "routing_rule", "person", "api_key")
 
 
 @dataclass(frozen=True)

@@ -17,6 +17,7 @@ def declare_and_seed(amqp_uri: str, mongo_uri: str, registry_db: str, regions: s
         db = client[registry_db]
         prepare(db)
         say("memuat data induk demo: Kabupaten Batang (33.25) dan Kota Batam (21.71)")
-        seed_demo(RegistryRepository(db), regions=regions, say=lambda line: say(line.strip()))
+        seed_demo(RegistryRepository(db), regions=regions, demo_users=True,
+                  say=lambda line: say(line.strip()))
     finally:
         client.close()

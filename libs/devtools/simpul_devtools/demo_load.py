@@ -2,10 +2,12 @@
 
 Files reports at Posyandu of Kabupaten Batang (33.25) and Kota Batam (21.71) — single
 reports, multi-need visits of one household, a few duplicates of a household's open case —
-then, as the demo people of each kabupaten/kota (`X-Person-Id`), follows the cases up: the
-OPD officers acknowledge, work on and resolve most of them, reject a few that the TPH then
-assigns to a fitting OPD, and the kader of the demo Posyandu confirms or reopens what was
-resolved there; some cases stay open, so a backlog exists.
+then, signed in as the demo users of each kabupaten/kota (docs/security.md, password
+`--password`), follows the cases up: the OPD officers acknowledge, work on and resolve most of
+them, reject a few that the TPH then assigns to a fitting OPD, and the kader of the demo
+Posyandu confirms or reopens what was resolved there; some cases stay open, so a backlog
+exists. The demo kader files what is filed at their Posyandu; the demo admin files the rest,
+standing in for the kader of the other Posyandu, who have no demo users.
 
 Every choice comes from `--seed`, every report carries an `Idempotency-Key` derived from the
 seed, the number of reports and its index, and every case follows a plan derived from the
@@ -27,7 +29,7 @@ from typing import Optional
 
 import httpx
 
-from simpul_registry.domain.demo import OPD_TEMPLATES, person_id
+from simpul_registry.domain.demo import DEMO_PASSWORD, OPD_TEMPLATES, PLACES
 
 DEFAULT_URL = "http://127.0.0.1:8000"
 KABUPATEN = {"33.25": "Kab. Batang", "21.71": "Kota Batam"}
@@ -206,8 +208,20 @@ FITTING = {"dinkes": "dinsos", "dinsos": "dinkes", "disdik": "dinsos", "dpupr": 
            "disperkim": "dpupr", "satpolpp": "bpbd", "bpbd": "satpolpp", "damkar": "bpbd"}
 
 
+ADMIN = "admin"   # the demo's national admin: reads everything, files for Posyandu without a user
+
+
 class Unreachable(Exception):
     """The gateway did not answer, or not as Simpul's gateway."""
+
+
+def user(role: str, kabupaten: str, opd: Optional[str] = None) -> str:
+    """The demo username of a role (docs/security.md): `tph.batang`, `kader.batam`,
+    `dinkes.batang` (officer), `kepala.dinkes.batang` (head)."""
+    place = PLACES[kabupaten]
+    short = opd.split("/", 1)[1] if opd else None
+    return {"opd_officer": f"{short}.{place}", "opd_head": f"kepala.{short}.{place}"}.get(
+        role, f"{role}.{place}")
 
 
 # --- a progress bar ------------------------------------------------------------------------
@@ -247,13 +261,16 @@ class Progress:
 # --- the HTTP side -------------------------------------------------------------------------
 
 class Api:
-    """One `httpx.Client` per thread against the gateway."""
+    """One `httpx.Client` per thread against the gateway; every request signed in as a demo
+    user, who signs in once (and again when the token has expired)."""
 
-    def __init__(self, url: str):
+    def __init__(self, url: str, password: str = DEMO_PASSWORD):
         self.url = url.rstrip("/")
+        self.password = password
         self.local = threading.local()
         self.clients: list[httpx.Client] = []
         self.lock = threading.Lock()
+        self.tokens: dict[str, str] = {}
 
     def client(self) -> httpx.Client:
         client = getattr(self.local, "client", None)
@@ -263,16 +280,45 @@ class Api:
                 self.clients.append(client)
         return client
 
-    def get(self, path: str, **params) -> httpx.Response:
-        return self.client().get(path, params=params or None)
+    def sign_in(self, username: str) -> Optional[str]:
+        """The token of `username`, or None when the gateway refuses the sign-in."""
+        with self.lock:
+            token = self.tokens.get(username)
+        if token is None:
+            response = self.client().post("/api/v1/auth/token", data={
+                "username": username, "password": self.password})
+            if response.status_code != 200:
+                return None
+            token = response.json()["access_token"]
+            with self.lock:
+                self.tokens[username] = token
+        return token
 
-    def post(self, path: str, body: dict, headers: Optional[dict] = None,
+    def send(self, method: str, path: str, who: str, headers: Optional[dict] = None,
+             **kwargs) -> httpx.Response:
+        """A request as `who`; an expired token is replaced once."""
+        for fresh in (False, True):
+            token = self.sign_in(who)
+            if token is None:
+                return httpx.Response(401, json={"detail": f"{who} tidak dapat masuk"})
+            response = self.client().request(method, path, **kwargs, headers={
+                **(headers or {}), "Authorization": f"Bearer {token}"})
+            if response.status_code != 401 or fresh:
+                return response
+            with self.lock:
+                self.tokens.pop(who, None)
+        raise AssertionError("unreachable")
+
+    def get(self, path: str, who: str = ADMIN, **params) -> httpx.Response:
+        return self.send("GET", path, who, params=params or None)
+
+    def post(self, path: str, body: dict, who: str, headers: Optional[dict] = None,
              retries: int = 0) -> httpx.Response:
         """POST; with `retries`, a 503 or a lost connection is tried again (only for requests
         that are safe to repeat, like a report with its idempotency key)."""
         for attempt in range(retries + 1):
             try:
-                response = self.client().post(path, json=body, headers=headers)
+                response = self.send("POST", path, who, headers=headers, json=body)
                 if response.status_code != 503 or attempt == retries:
                     return response
             except httpx.TransportError:
@@ -290,7 +336,7 @@ def check_gateway(api: Api) -> dt.timedelta:
     """The gateway answers and Simpul is healthy; returns how far its clock is ahead of ours
     when that is clearly more than the second its `Date` header can tell, else zero."""
     try:
-        response = api.get("/healthz")
+        response = api.client().get("/healthz")
         body = response.json()
     except httpx.TransportError as error:
         raise Unreachable(f"gateway Simpul di {api.url} tidak dapat dihubungi "
@@ -305,6 +351,9 @@ def check_gateway(api: Api) -> dt.timedelta:
         down += [name for name, ok in (body.get("services") or {}).items() if not ok]
         raise Unreachable(f"Simpul di {api.url} belum sehat: {', '.join(down) or body['status']} "
                           f"tidak menjawab.")
+    if api.sign_in(ADMIN) is None:
+        raise Unreachable(f"pengguna demo `{ADMIN}` tidak dapat masuk ke {api.url}: Simpul harus "
+                          f"berjalan dalam mode demo (`make run`), dengan kata sandi --password.")
     stamp = response.headers.get("date")
     if not stamp:
         return dt.timedelta(0)
@@ -329,8 +378,8 @@ def fetch_places(api: Api, kabupaten: str, rng: random.Random) -> list[dict]:
 
 
 def kader_place(api: Api, kabupaten: str) -> Optional[dict]:
-    """The Posyandu of the demo kader of a kabupaten/kota, where confirm and reopen may happen."""
-    person = api.get(f"/api/v1/people/{person_id(f'kader:{kabupaten}')}")
+    """The Posyandu of the demo kader of a kabupaten/kota, where they file, confirm and reopen."""
+    person = api.get("/api/v1/auth/me", who=user("kader", kabupaten))
     if person.status_code != 200 or not person.json().get("posyandu_id"):
         return None
     posyandu = api.get(f"/api/v1/posyandu/{person.json()['posyandu_id']}")
@@ -359,6 +408,10 @@ class Unit:
     duplicate_of: Optional["Unit"] = None
     key: str = ""
     report_ids: list[str] = field(default_factory=list)
+
+    def filer(self, kader: dict) -> str:
+        """Who files it: the demo kader at their Posyandu, the demo admin elsewhere."""
+        return user("kader", self.kabupaten) if self.place == kader.get(self.kabupaten) else ADMIN
 
     def body(self) -> dict:
         citizen = {"household_id": self.household_id} if self.household_id else None
@@ -481,14 +534,14 @@ def fitting_opd(service_type: str, kabupaten: str) -> Optional[str]:
 
 
 def plan_case(case: dict, seed: int, key: str, kader_posyandu: Optional[str]) -> list[tuple]:
-    """The moves a case will see: (action, person key, body). Decided from the seed, the
+    """The moves a case will see: (action, demo username, body). Decided from the seed, the
     report's key and how routing first decided, so a later run plans the same moves."""
     first = case["history"][0]
     if first.get("action") != "route":
         return []                                   # linked to a household's open case
     rng = random.Random(f"{seed}|{key}|{case['id']}")
     kabupaten, area = case["kabupaten_code"], case["spm_area"]
-    tph = f"tph:{kabupaten}"
+    tph = user("tph", kabupaten)
     steps = []
     opd = first.get("opd_code")
     if opd and opd.split("/", 1)[-1] not in OPD_NAMES:
@@ -501,12 +554,12 @@ def plan_case(case: dict, seed: int, key: str, kader_posyandu: Optional[str]) ->
     elif rng.random() < REJECT and opd.split("/", 1)[1] in FITTING:
         short = opd.split("/", 1)[1]
         better = f"{kabupaten}/{FITTING[short]}"
-        steps.append(("reject", f"opd_officer:{opd}",
+        steps.append(("reject", user("opd_officer", kabupaten, opd),
                       {"reason": f"Bukan kewenangan {OPD_NAMES.get(short, short)}; lebih tepat "
                                  f"{OPD_NAMES.get(FITTING[short], FITTING[short])}"}))
         steps.append(("assign", tph, {"opd_code": better, "note": "Dialihkan TPH sesuai kewenangan"}))
         opd = better
-    officer, head = f"opd_officer:{opd}", f"opd_head:{opd}"
+    officer, head = user("opd_officer", kabupaten, opd), user("opd_head", kabupaten, opd)
 
     def resolve():
         body = {"resolution": rng.choice(RESOLUTIONS.get(area, RESOLUTIONS["kesehatan"]))}
@@ -526,7 +579,7 @@ def plan_case(case: dict, seed: int, key: str, kader_posyandu: Optional[str]) ->
     resolve()
     if case["posyandu_id"] != kader_posyandu:
         return steps                                 # awaiting a confirmation nobody here gives
-    kader, choice = f"kader:{kabupaten}", rng.random()
+    kader, choice = user("kader", kabupaten), rng.random()
     if choice < KADER_REOPEN:
         steps.append(("reopen", kader, {"reason": rng.choice(REOPEN_REASONS)}))
         steps.append(("acknowledge", officer, {}))
@@ -561,8 +614,7 @@ def follow(api: Api, case: dict, plan: list[tuple]) -> Outcome:
             return outcome
         action, who, body = plan[len(made)]
         try:
-            response = api.post(f"/api/v1/cases/{case['id']}/{action}", body,
-                                headers={"X-Person-Id": person_id(who)})
+            response = api.post(f"/api/v1/cases/{case['id']}/{action}", body, who)
         except httpx.TransportError as error:
             outcome.problem = f"{action} {case['id']}: {type(error).__name__}"
             return outcome
@@ -630,6 +682,8 @@ def parse_args(argv=None) -> argparse.Namespace:
     parser.add_argument("--reports", type=int, default=400, help="jumlah laporan (bawaan 400)")
     parser.add_argument("--seed", type=int, default=2026, help="benih acak (bawaan 2026)")
     parser.add_argument("--concurrency", type=int, default=8, help="permintaan paralel (bawaan 8)")
+    parser.add_argument("--password", default=DEMO_PASSWORD,
+                        help=f"kata sandi pengguna demo (bawaan {DEMO_PASSWORD})")
     parser.add_argument("--no-followup", action="store_true",
                         help="hanya mengirim laporan, tanpa tindak lanjut kasus")
     parser.add_argument("--wait", type=float, default=60.0,
@@ -644,7 +698,7 @@ def parse_args(argv=None) -> argparse.Namespace:
 def run(args: argparse.Namespace, out=None, err=None) -> int:
     out, err = out or sys.stdout, err or sys.stderr
     started = time.monotonic()
-    api = Api(args.url)
+    api = Api(args.url, args.password)
     try:
         ahead = check_gateway(api)
         rng = random.Random(args.seed)
@@ -673,7 +727,7 @@ def run(args: argparse.Namespace, out=None, err=None) -> int:
     filing_started = dt.datetime.now(dt.timezone.utc) + ahead
     pool = ThreadPoolExecutor(max_workers=args.concurrency)
     try:
-        filed = file_all(api, pool, units, args, problems, err)
+        filed = file_all(api, pool, units, args, kader, problems, err)
         if filed:
             outcomes = follow_all(api, pool, units, args, kader, problems, err)
         pool.shutdown()
@@ -702,14 +756,16 @@ def fail(err, message: str, code: int = 1) -> int:
     return code
 
 
-def file_all(api: Api, pool: ThreadPoolExecutor, units: list[Unit], args, problems, err) -> bool:
+def file_all(api: Api, pool: ThreadPoolExecutor, units: list[Unit], args, kader, problems,
+             err) -> bool:
     """POSTs every unit; duplicates once the case they repeat exists. False if nothing got in."""
     progress = Progress(args.reports, "laporan", err)
 
     def post(unit: Unit) -> None:
         path = "/api/v1/visits" if unit.visit else "/api/v1/reports"
         try:
-            response = api.post(path, unit.body(), headers={"Idempotency-Key": unit.key}, retries=3)
+            response = api.post(path, unit.body(), unit.filer(kader),
+                                headers={"Idempotency-Key": unit.key}, retries=3)
         except httpx.TransportError as error:
             problems.append(f"{unit.key}: {type(error).__name__}: {error}")
         else:

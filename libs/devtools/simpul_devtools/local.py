@@ -113,17 +113,23 @@ class LocalSystem:
         env = dict(os.environ, AMQP_URI=self.amqp_uri, SIMPUL_DATA_KEY=self.data_key,
                    GATEWAY_PUBLIC_URL=self.gateway_url, PYTHONUNBUFFERED="1",
                    PYTHONWARNINGS=",".join(QUIET_WARNINGS))
-        # a local system is a demo or a test: its clock may be set (routing's `sweep(now)`)
+        # a local system is a demo or a test: its clock may be set (routing's `sweep(now)`), and
+        # the dashboard opens without signing in, as a viewer (docs/security.md)
         env.setdefault("SIMPUL_CLOCK_OVERRIDE", "1")
+        env.setdefault("SIMPUL_DEMO", "1")
         env.setdefault("ROUTING_SWEEP_SECONDS", "10")
-        env.setdefault("SIMPUL_WEBHOOK_KEY", hmac.new(self.data_key.encode(), b"webhook-key",
-                                                      hashlib.sha256).hexdigest())
+        env.setdefault("SIMPUL_WEBHOOK_KEY", self.derived_secret(b"webhook-key"))
+        env.setdefault("SIMPUL_JWT_SECRET", self.derived_secret(b"jwt-secret"))
         env.update(self.settings)
         if self.mongo_uri:
             env["MONGO_URI"] = self.mongo_uri
         for name in SERVICES:
             env[f"{name.upper()}_DB"] = f"{self.db_prefix}_{name}"
         return env
+
+    def derived_secret(self, purpose: bytes) -> str:
+        """A secret of the local system, derived from its data key: stable across restarts."""
+        return hmac.new(self.data_key.encode(), purpose, hashlib.sha256).hexdigest()
 
     def _spawn(self, name: str, argv: list[str], log_name: str | None = None,
                env: dict | None = None) -> subprocess.Popen:
@@ -255,7 +261,9 @@ def main(argv=None) -> int:
     try:
         system.start()
         say(f"Simpul berjalan: API {system.gateway_url}  (dokumentasi: {system.gateway_url}/docs)")
-        say("Contoh: curl -s " + system.gateway_url + "/api/v1/reporting/summary?region=33.25")
+        say(f"Dasbor: {system.gateway_url}/dashboard (mode demo: tanpa masuk, sebagai pemantau)")
+        say(f"Masuk: curl -s {system.gateway_url}/api/v1/auth/token -d username=admin "
+            "-d password=simpul-demo-2026   (pengguna demo lain: README)")
         say(f"Metrik Prometheus (daftar target: {system.workdir / 'prometheus-targets.json'}, "
             "lihat deploy/prometheus/local.yml):")
         for name, url in system.metrics_urls.items():

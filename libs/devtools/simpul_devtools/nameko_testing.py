@@ -65,6 +65,6 @@ def registry(run_module_service, service_config, mongo_uri):
     name = f"t{uuid.uuid4().hex[:8]}_registry"
     db = MongoClient(mongo_uri)[name]
     prepare(db)
-    seed_demo(RegistryRepository(db), say=lambda _: None)
+    seed_demo(RegistryRepository(db), demo_users=True, say=lambda _: None)
     run_module_service(RegistryService, service_config(name))
     return db

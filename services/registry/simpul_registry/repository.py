@@ -1,17 +1,21 @@
-"""The registry's own MongoDB database: regions, service types, Posyandu, OPD, routing rules
-and people. Reads hand out documents with `id` (not `_id`); writes take `_id`."""
+"""The registry's own MongoDB database: regions, service types, Posyandu, OPD, routing rules,
+people and API keys. Reads hand out documents with `id` (not `_id`) and never a password or key
+hash; writes take `_id`."""
 import os
 import re
 from contextlib import contextmanager
 
 from pymongo import ASCENDING, InsertOne, ReplaceOne, UpdateOne
 from pymongo.database import Database
+from pymongo.errors import BulkWriteError
 
 from simpul_common.nameko_ext.storage import connect
 
 from .domain import search
 
-COLLECTIONS = ("regions", "service_types", "opds", "routing_rules", "posyandu", "people")
+COLLECTIONS = ("regions", "service_types", "opds", "routing_rules", "posyandu", "people", "api_keys")
+SECRETS = ("password_hash", "key_hash")   # stored, never read out
+DUPLICATE_KEY = 11000
 MAX_SEARCH_CANDIDATES = 20_000
 
 
@@ -25,6 +29,12 @@ def prepare(db: Database) -> None:
     db.routing_rules.create_index([("opd_code", ASCENDING)])
     db.opds.create_index([("kabupaten_code", ASCENDING)])
     db.people.create_index([("kabupaten_code", ASCENDING), ("role", ASCENDING)])
+    db.people.create_index([("username", ASCENDING)], unique=True,
+                           partialFilterExpression={"username": {"$type": "string"}})
+    # people stored before sign-in existed: every person shows a username, null if none
+    db.people.update_many({"username": {"$exists": False}}, {"$set": {"username": None}})
+    db.api_keys.create_index([("opd_code", ASCENDING)])
+    db.api_keys.create_index([("kabupaten_code", ASCENDING)])
 
 
 def public(doc):
@@ -32,7 +42,8 @@ def public(doc):
         return None
     doc = dict(doc)
     doc["id"] = doc.pop("_id")
-    doc.pop("search", None)
+    for field in ("search", *SECRETS):
+        doc.pop(field, None)
     return doc
 
 
@@ -170,3 +181,32 @@ class RegistryRepository:
                for key in ("active", "ilp", "six_spm")}}}]))
         counts = rows[0] if rows else {"total": 0, "active": 0, "ilp": 0, "six_spm": 0}
         return {key: counts[key] for key in ("total", "active", "ilp", "six_spm")}
+
+    # --- sign-in: logins, and the only reads that see a hash -----------------------------
+    def give_logins(self, usernames: dict, password_hash: str) -> int:
+        """Give each person (id → username) a login unless it has a username already, so what
+        a user changed stays; a username someone else holds is left to them."""
+        if not usernames:
+            return 0
+        try:
+            return self.db.people.bulk_write([UpdateOne(
+                {"_id": person_id, "username": None},
+                {"$set": {"username": username, "password_hash": password_hash}})
+                for person_id, username in usernames.items()], ordered=False).modified_count
+        except BulkWriteError as error:
+            if any(e["code"] != DUPLICATE_KEY for e in error.details["writeErrors"]):
+                raise
+            return error.details["nModified"]
+
+    def username_holder(self, username: str):
+        """The id of the person holding a username, or None."""
+        holder = self.db.people.find_one({"username": username}, {"_id": 1})
+        return holder["_id"] if holder else None
+
+    def person_with_hash(self, username: str):
+        """The stored person of a username, password hash included: only to check a password."""
+        return self.db.people.find_one({"username": username})
+
+    def api_key_with_hash(self, key_id: str):
+        """The stored API key, its hash included: only to check a key."""
+        return self.db.api_keys.find_one({"_id": key_id})

@@ -138,6 +138,35 @@ class RegistryService:
     def update_person(self, person_id, changes):
         return usecases.update_person(self.repo, self.announce, person_id, changes)
 
+    # --- sign-in and API keys (docs/security.md) -----------------------------------------
+    @rpc
+    def authenticate(self, username, password):
+        return usecases.authenticate(self.repo, username, password)
+
+    @rpc
+    def set_password(self, person_id, password):
+        return usecases.set_password(self.repo, self.announce, person_id, password)
+
+    @rpc
+    def set_username(self, person_id, username):
+        return usecases.set_username(self.repo, self.announce, person_id, username)
+
+    @rpc
+    def create_api_key(self, data):
+        return usecases.create_api_key(self.repo, self.announce, data)
+
+    @rpc
+    def verify_api_key(self, key):
+        return usecases.verify_api_key(self.repo, key)
+
+    @rpc
+    def find_api_keys(self, filters, page=1, per_page=50):
+        return usecases.find_api_keys(self.repo, filters, page, per_page)
+
+    @rpc
+    def revoke_api_key(self, key_id):
+        return usecases.revoke_api_key(self.repo, self.announce, key_id)
+
     @rpc
     def health(self):
         return {"service": self.name, "storage": self.repo.ping()}

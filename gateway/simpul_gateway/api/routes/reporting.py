@@ -10,12 +10,13 @@ from simpul_common.cache import TtlCache
 from simpul_common.regions import REGION_PATTERN
 
 from ...broker import RpcPool
-from ..deps import RegistryCache, Rpc
+from ..access import DENIED
+from ..deps import Caller, RegistryCache, Rpc
 from ..errors import registry_answer
 from ...schemas import Summary
 from ...schemas.reporting import DataValueSet, Table, TableOptions
 
-router = APIRouter(prefix="/api/v1/reporting", tags=["reporting"])
+router = APIRouter(prefix="/api/v1/reporting", tags=["reporting"], responses=DENIED)
 Region = Annotated[str, Query(pattern=REGION_PATTERN, examples=["33.25"],
                               description="Kemendagri code of any level")]
 TableName = Annotated[str, Path(examples=["areas"], description=(
@@ -51,7 +52,7 @@ def as_csv(table: dict) -> str:
 
 @router.get("/summary", response_model=Summary,
             summary="Report counts of a region by status, SPM area, service type, kind and OPD")
-def summary(rpc: Rpc, cache: RegistryCache, region: Region):
+def summary(rpc: Rpc, cache: RegistryCache, region: Region, who: Caller):
     known_region(rpc, cache, region)
     return rpc.call("reporting", "summary", region)
 
@@ -60,7 +61,8 @@ def summary(rpc: Rpc, cache: RegistryCache, region: Region):
 @router.get("/tables/{name}.csv", response_class=Response, responses={
     200: {"content": {"text/csv": {}}, "description": "The table as CSV"}, **UNKNOWN},
             summary="A reporting table as a CSV file")
-def table_csv(rpc: Rpc, cache: RegistryCache, name: TableName, region: Region, options: Options):
+def table_csv(rpc: Rpc, cache: RegistryCache, name: TableName, region: Region, options: Options,
+              who: Caller):
     known_region(rpc, cache, region)
     table = read_table(rpc, name, region, options.model_dump())
     return Response(as_csv(table), media_type="text/csv; charset=utf-8", headers={
@@ -69,7 +71,8 @@ def table_csv(rpc: Rpc, cache: RegistryCache, name: TableName, region: Region, o
 
 @router.get("/tables/{name}", response_model=Table, responses=UNKNOWN,
             summary="A reporting table: counts, OPD accountability, areas, overdue cases, …")
-def table(rpc: Rpc, cache: RegistryCache, name: TableName, region: Region, options: Options):
+def table(rpc: Rpc, cache: RegistryCache, name: TableName, region: Region, options: Options,
+          who: Caller):
     known_region(rpc, cache, region)
     return read_table(rpc, name, region, options.model_dump())
 
@@ -77,7 +80,7 @@ def table(rpc: Rpc, cache: RegistryCache, name: TableName, region: Region, optio
 @router.get("/dhis2", response_model=DataValueSet, responses=UNKNOWN,
             summary="The `areas` figures of a region and its child regions for one month, "
                     "as DHIS2 dataValueSets")
-def dhis2(rpc: Rpc, cache: RegistryCache, region: Region,
+def dhis2(rpc: Rpc, cache: RegistryCache, region: Region, who: Caller,
           period: Annotated[str, Query(examples=["202611"], description="The month, yyyyMM")],
           as_of: Annotated[Optional[str], Query(description="As for the tables")] = None):
     known_region(rpc, cache, region)

@@ -1,16 +1,20 @@
-"""Reports filed at a Posyandu."""
+"""Reports filed at a Posyandu: by its kader (or an admin); read by whoever follows them up
+(docs/security.md): the kader of the Posyandu, the OPD it went to, the TPH of its kabupaten/kota."""
 import uuid
 from typing import Optional
 
-from fastapi import APIRouter, HTTPException, Response
+from fastapi import APIRouter, Response
 
 from simpul_common import contracts
 
-from ..deps import Commands, DataKey, RegistryCache, Rpc
-from ..submission import IdempotencyKey, body_hash, check_place, checked_key, household_ref, submit
+from ...auth import scope
+from ..access import DENIED, seen
+from ..deps import Commands, DataKey, Filer, RegistryCache, ReportReader, Rpc
+from ..submission import (IdempotencyKey, body_hash, check_filer, check_place, checked_key,
+                          household_ref, submit)
 from ...schemas import ReportAccepted, ReportIn, ReportOut
 
-router = APIRouter(prefix="/api/v1/reports", tags=["reports"])
+router = APIRouter(prefix="/api/v1/reports", tags=["reports"], responses=DENIED)
 
 
 def report_id_for(report: ReportIn, idempotency_key: Optional[str]) -> str:
@@ -22,8 +26,10 @@ def report_id_for(report: ReportIn, idempotency_key: Optional[str]) -> str:
 @router.post("", status_code=202, response_model=ReportAccepted,
              summary="File a report; 202 once it is durably queued for intake")
 def submit_report(report: ReportIn, rpc: Rpc, cache: RegistryCache, commands: Commands,
-                  key: DataKey, response: Response, idempotency_key: IdempotencyKey = None):
+                  key: DataKey, response: Response, who: Filer,
+                  idempotency_key: IdempotencyKey = None):
     checked_key(idempotency_key)
+    check_filer(who, report.desa_code, report.posyandu_id)
     check_place(report.desa_code, report.posyandu_id, rpc, cache)
     report_id = report_id_for(report, idempotency_key)
     submit(commands, key, report_id, kind=report.kind, service_type=report.service_type,
@@ -35,9 +41,8 @@ def submit_report(report: ReportIn, rpc: Rpc, cache: RegistryCache, commands: Co
     return ReportAccepted(id=report_id, status="accepted")
 
 
-@router.get("/{report_id}", response_model=ReportOut, summary="A report, its case and its history")
-def get_report(report_id: uuid.UUID, rpc: Rpc):
-    found = rpc.call("intake", "get_report", str(report_id))
-    if found is None:
-        raise HTTPException(404, detail="laporan tidak ditemukan (atau belum selesai diterima)")
-    return found
+@router.get("/{report_id}", response_model=ReportOut, summary="A report, its case and its history",
+            responses={404: {"description": "No such report (yet), or one the caller may not see"}})
+def get_report(report_id: uuid.UUID, rpc: Rpc, who: ReportReader):
+    return seen(rpc.call("intake", "get_report", str(report_id)), who, scope.sees_report,
+                "laporan tidak ditemukan (atau belum selesai diterima)")

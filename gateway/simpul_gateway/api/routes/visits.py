@@ -6,11 +6,13 @@ from fastapi import APIRouter, Response
 
 from simpul_common import contracts
 
-from ..deps import Commands, DataKey, RegistryCache, Rpc
-from ..submission import IdempotencyKey, body_hash, check_place, checked_key, household_ref, submit
+from ..access import DENIED
+from ..deps import Commands, DataKey, Filer, RegistryCache, Rpc
+from ..submission import (IdempotencyKey, body_hash, check_filer, check_place, checked_key,
+                          household_ref, submit)
 from ...schemas import VisitAccepted, VisitIn
 
-router = APIRouter(prefix="/api/v1/visits", tags=["visits"])
+router = APIRouter(prefix="/api/v1/visits", tags=["visits"], responses=DENIED)
 
 
 def visit_id_for(visit: VisitIn, idempotency_key: Optional[str]) -> str:
@@ -30,8 +32,10 @@ def need_report_id(visit_id: str, position: int) -> str:
                          "A 503 may leave some needs filed: send an `Idempotency-Key` and retry "
                          "with it, so none is filed twice.")
 def record_visit(visit: VisitIn, rpc: Rpc, cache: RegistryCache, commands: Commands,
-                 key: DataKey, response: Response, idempotency_key: IdempotencyKey = None):
+                 key: DataKey, response: Response, who: Filer,
+                 idempotency_key: IdempotencyKey = None):
     checked_key(idempotency_key)
+    check_filer(who, visit.desa_code, visit.posyandu_id)
     check_place(visit.desa_code, visit.posyandu_id, rpc, cache)
     visit_id = visit_id_for(visit, idempotency_key)
     household, hashed_body = household_ref(key, visit.citizen), body_hash(key, visit)

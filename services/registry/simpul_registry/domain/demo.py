@@ -9,6 +9,8 @@ import hashlib
 from simpul_common import contracts
 
 DEMO_KABUPATEN = ("33.25", "21.71")
+PLACES = {"33.25": "batang", "21.71": "batam"}   # the `<place>` of demo usernames
+DEMO_PASSWORD = "simpul-demo-2026"   # every demo user's, in demo mode only (docs/security.md)
 POSYANDU_COUNT = {"33.25": 1236, "21.71": 574}
 ILP_COUNT = {"33.25": 741, "21.71": 428}
 VALID_FROM = "2026-01-01"
@@ -105,24 +107,33 @@ def person_id(key: str) -> str:
 
 def people(kabupaten: dict, first_posyandu: dict) -> list[dict]:
     """One person per role of one kabupaten/kota: its TPH, a viewer, the kader of its first
-    Posyandu, and an officer and a head of every OPD. No personal contact data."""
-    code, name = kabupaten["code"], kabupaten["name"].title()
+    Posyandu, and an officer and a head of every OPD. No personal contact data. Each carries
+    the username it gets in demo mode, `<who>.<place>`."""
+    code, name, place = kabupaten["code"], kabupaten["name"].title(), PLACES[kabupaten["code"]]
     result = [
-        _person(f"tph:{code}", f"TPH {name}", "tph", kabupaten_code=code),
-        _person(f"viewer:{code}", f"Pemantau {name}", "viewer", kabupaten_code=code),
-        _person(f"kader:{code}", f"Kader {first_posyandu['name']}", "kader",
+        _person(f"tph:{code}", f"TPH {name}", "tph", f"tph.{place}", kabupaten_code=code),
+        _person(f"viewer:{code}", f"Pemantau {name}", "viewer", f"viewer.{place}",
+                kabupaten_code=code),
+        _person(f"kader:{code}", f"Kader {first_posyandu['name']}", "kader", f"kader.{place}",
                 posyandu_id=first_posyandu["_id"], kabupaten_code=code),
     ]
     for short, opd_name, _ in OPD_TEMPLATES:
         opd_code = f"{code}/{short}"
         result.append(_person(f"opd_officer:{opd_code}", f"Petugas {opd_name} {name}",
-                              "opd_officer", opd_code=opd_code, kabupaten_code=code))
+                              "opd_officer", f"{short}.{place}", opd_code=opd_code,
+                              kabupaten_code=code))
         result.append(_person(f"opd_head:{opd_code}", f"Kepala {opd_name} {name}",
-                              "opd_head", opd_code=opd_code, kabupaten_code=code))
+                              "opd_head", f"kepala.{short}.{place}", opd_code=opd_code,
+                              kabupaten_code=code))
     return result
 
 
-def _person(key, name, role, posyandu_id=None, opd_code=None, kabupaten_code=None) -> dict:
+def admin() -> dict:
+    """The national admin of the demo, username `admin`."""
+    return _person("admin", "Admin Simpul", "admin", "admin")
+
+
+def _person(key, name, role, username, posyandu_id=None, opd_code=None, kabupaten_code=None) -> dict:
     return {"_id": person_id(key), "name": name, "role": role, "posyandu_id": posyandu_id,
             "opd_code": opd_code, "kabupaten_code": kabupaten_code, "phone": None,
-            "email": None, "active": True}
+            "email": None, "active": True, "username": username}

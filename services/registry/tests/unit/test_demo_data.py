@@ -4,7 +4,7 @@ import pytest
 
 from simpul_common import contracts
 from simpul_common.catalogue import SERVICE_TYPES
-from simpul_registry.domain import demo
+from simpul_registry.domain import credentials, demo
 from simpul_registry.regions_source import region_tree
 from simpul_common.routing_rules import Rule, pick_rule
 
@@ -133,3 +133,25 @@ def test_demo_rules_are_not_in_force_before_they_start():
     _, kecamatan, _ = parts("33.25")
     rules = [as_served(r) for r in demo.routing_rules("33.25", kecamatan)]
     assert pick_rule(rules, "kesehatan.balita", "33.25.01.2001", "2025-12-31") is None
+
+
+def test_demo_usernames_follow_who_dot_place_and_are_unique():
+    names = {}
+    for code in demo.DEMO_KABUPATEN:
+        k, _, desa = parts(code)
+        for person in demo.people(k, demo.posyandu(code, desa)[0]):
+            names[person["username"]] = person
+    names["admin"] = demo.admin()
+    assert len(names) == 1 + 2 * (3 + 2 * len(demo.OPD_TEMPLATES))
+    assert all(credentials.USERNAME.fullmatch(name) for name in names)
+    assert names["kader.batang"]["role"] == "kader" and names["tph.batam"]["role"] == "tph"
+    assert names["viewer.batang"]["role"] == "viewer"
+    assert names["dinkes.batang"]["opd_code"] == "33.25/dinkes"
+    assert names["kepala.dinsos.batam"]["role"] == "opd_head"
+    assert names["kepala.dinsos.batam"]["opd_code"] == "21.71/dinsos"
+
+
+def test_the_demo_admin_is_national():
+    admin = demo.admin()
+    assert admin["_id"] == demo.person_id("admin") and admin["name"] == "Admin Simpul"
+    assert (admin["role"], admin["kabupaten_code"], admin["username"]) == ("admin", None, "admin")
