@@ -29,6 +29,7 @@ from typing import Optional
 
 import httpx
 
+from simpul_common.progress import Progress
 from simpul_registry.domain.demo import DEMO_PASSWORD, OPD_TEMPLATES, PLACES
 
 DEFAULT_URL = "http://127.0.0.1:8000"
@@ -222,40 +223,6 @@ def user(role: str, kabupaten: str, opd: Optional[str] = None) -> str:
     short = opd.split("/", 1)[1] if opd else None
     return {"opd_officer": f"{short}.{place}", "opd_head": f"kepala.{short}.{place}"}.get(
         role, f"{role}.{place}")
-
-
-# --- a progress bar ------------------------------------------------------------------------
-
-class Progress:
-    """`[#####.....] 120/400 laporan  35/s` on stderr, redrawn in place; thread-safe."""
-
-    def __init__(self, total: int, unit: str, stream=None, width: int = 20):
-        self.total, self.unit, self.width = total, unit, width
-        self.stream = stream or sys.stderr
-        self.done, self.started, self.drawn, self.shown = 0, time.monotonic(), 0.0, -1
-        self.lock = threading.Lock()
-        self._draw()
-
-    def advance(self, n: int = 1) -> None:
-        with self.lock:
-            self.done += n
-            if time.monotonic() - self.drawn >= 0.1 or self.done >= self.total:
-                self._draw()
-
-    def close(self) -> None:
-        with self.lock:
-            if self.shown != self.done:
-                self._draw()
-            self.stream.write("\n")
-            self.stream.flush()
-
-    def _draw(self) -> None:
-        self.drawn, self.shown = time.monotonic(), self.done
-        filled = self.width * self.done // self.total if self.total else self.width
-        rate = self.done / max(self.drawn - self.started, 1e-6)
-        self.stream.write(f"\r[{'#' * filled}{'.' * (self.width - filled)}] "
-                          f"{self.done}/{self.total} {self.unit}  {rate:.0f}/s   ")
-        self.stream.flush()
 
 
 # --- the HTTP side -------------------------------------------------------------------------
