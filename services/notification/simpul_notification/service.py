@@ -50,6 +50,7 @@ class NotificationService:
     courier = Courier()
     registry = RpcProxy("registry")
     directory = Cached("REGISTRY_CACHE_SECONDS", 300)   # forgotten on registry.changed
+    paused_keys = Cached("PAUSED_CACHE_SECONDS", 1)   # forgotten when paused here
     config = Config()
 
     @property
@@ -61,7 +62,8 @@ class NotificationService:
         timeout = float(self.config.get("REGISTRY_RPC_TIMEOUT_SECONDS", 5))
         usecases.handle_event(received, Recipients(self.directory, self.registry, timeout),
                               self.deliveries, self.courier, self.publish,
-                              self.config["GATEWAY_PUBLIC_URL"], contracts.utc_now())
+                              self.config["GATEWAY_PUBLIC_URL"], contracts.utc_now(),
+                              paused=lambda: self.paused_keys.get("paused", self.deliveries.paused))
 
     @on_broadcast("registry.changed")
     def on_registry_changed(self, received):
@@ -91,8 +93,9 @@ class NotificationService:
 
     @rpc
     def pause_channel(self, owner, channel, paused=True, by=None):
-        return usecases.set_paused(owner, channel, paused, by, self.deliveries,
-                                   contracts.utc_now())
+        done = usecases.set_paused(owner, channel, paused, by, self.deliveries, contracts.utc_now())
+        self.paused_keys.forget()
+        return done
 
     @rpc
     def channel_states(self, owner):

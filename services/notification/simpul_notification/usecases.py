@@ -28,10 +28,12 @@ def _stale_before(now: str) -> str:
 # --- events ---------------------------------------------------------------------------------
 
 def handle_event(received: contracts.Received, recipients, deliveries, courier, publish,
-                 case_url_base: str, now: str) -> list[dict]:
+                 case_url_base: str, now: str, paused=None) -> list[dict]:
     """Store who is to hear of the event (once, however often it arrives), then send: the
     OPD's queue at once, webhooks and e-mail on the courier's own threads. The message may be
-    acknowledged on return: every delivery is stored and will be sent, retried or parked."""
+    acknowledged on return: every delivery is stored and will be sent, retried or parked.
+    `paused()` answers the paused channel keys (the service keeps them a second, so the hot
+    path does not read them for every event)."""
     event = received.message
     kind, who = audience(event)
     opd_code = getattr(event, "opd_code", None)
@@ -48,7 +50,7 @@ def handle_event(received: contracts.Received, recipients, deliveries, courier, 
     if seen_before:   # a redelivered event: announce again what was delivered (same ids)
         for record in deliveries.delivered_among(seen_before):
             publish(domain.delivered_event(record))
-    paused = deliveries.paused() if records else set()
+    paused = (paused or deliveries.paused)() if records else set()
     for record in records:
         if record["channel_key"] not in paused:
             dispatch(record["_id"], deliveries, courier, publish, now,
