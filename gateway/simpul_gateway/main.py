@@ -8,9 +8,10 @@ from simpul_common import logs, sealing
 from simpul_common.cache import TtlCache
 from simpul_common.nameko_ext.storage import connect
 
-from .api import metrics
-from .api.routes import (api_keys, auth, cases, deliveries, health, inbox, opds, people, posyandu,
-                         regions, reporting, reports, routing_rules, service_types, visits)
+from .api import limits, metrics, responses
+from .api.routes import (api_keys, audit, auth, cases, deliveries, health, inbox, opds, people,
+                         posyandu, privacy, regions, reporting, reports, routing_rules,
+                         service_types, visits)
 from .broker import CommandSender, RpcPool, Unavailable
 from .dashboard import login as dashboard_login, routes as dashboard
 from .settings import Settings, get_settings
@@ -40,11 +41,13 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                               "kirim `Authorization: Bearer <token>`; sistem OPD memakai "
                               "`X-API-Key`. Siapa boleh apa: docs/security.md.")
     for module in (auth, reports, visits, cases, inbox, regions, service_types, posyandu, opds,
-                   deliveries, routing_rules, people, api_keys, reporting, health):
+                   deliveries, routing_rules, people, api_keys, audit, privacy, reporting, health):
         app.include_router(module.router)
     app.include_router(metrics.router)
     app.include_router(dashboard_login.router)
     app.include_router(dashboard.router)
+    limits.install(app, settings)   # 413, 429: inside the metrics, which count them
+    responses.document(app)   # 400, 404, 409, 503 wherever a route can answer them (after limits)
     app.add_middleware(metrics.RequestMetrics)
 
     @app.exception_handler(Unavailable)

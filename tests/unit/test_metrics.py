@@ -32,6 +32,7 @@ LABELS = {
     "simpul_http_requests": ("method", "route", "status"),
     "simpul_http_request_seconds": ("method", "route"),
     "simpul_reports_accepted": ("route",),
+    "simpul_gateway_rate_limited": ("limit",),
 }
 
 

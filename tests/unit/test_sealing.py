@@ -95,3 +95,11 @@ def test_keyed_hash_depends_on_key_purpose_and_value(key):
               sealing.keyed_hash(key, "body", "3325014101900001"),
               sealing.keyed_hash(key, "nik", "3325014101900002")}
     assert len(hashes) == 4
+
+
+def test_a_token_is_recognised_as_sealed_and_nothing_else_is():
+    key = sealing.load_key(sealing.new_key())
+    tokens = [sealing.seal(key, {"phone": "+6281234567890"}, sealing.PERSON_PHONE) for _ in range(20)]
+    assert all(sealing.looks_sealed(t) for t in tokens)     # whatever the nonce's first bits
+    for value in (None, "+6281234567890", "czE", "cz" + "A" * 60, "not base64!" * 5, 42):
+        assert not sealing.looks_sealed(value), value

@@ -11,6 +11,7 @@ from ..broker import CommandSender, RpcPool
 from simpul_common.cache import TtlCache
 from ..settings import Settings
 from .access import CASE_ROLES, require
+from .ratelimit import RateLimits
 from .security import authenticated
 from .upload import csv_text
 
@@ -27,7 +28,10 @@ class Paging:
     per_page: int
 
 
-def _paging(page: Annotated[int, Query(ge=1, description="Page number, from 1")] = 1,
+MAX_PAGE = 100_000   # deeper than any list goes; unbounded, a huge page overflowed a store's skip
+
+
+def _paging(page: Annotated[int, Query(ge=1, le=MAX_PAGE, description="Page number, from 1")] = 1,
             per_page: Annotated[int, Query(ge=1, le=200, description="Items per page")] = 50) -> Paging:
     return Paging(page, per_page)
 
@@ -41,6 +45,7 @@ DataKey = Annotated[bytes, _state("data_key")]
 Storage = Annotated[MongoClient, _state("storage")]   # only to ping it: the gateway owns no data
 Pages = Annotated[Paging, Depends(_paging)]
 CsvText = Annotated[str, Depends(csv_text)]   # the uploaded CSV file, decoded
+Limits = Annotated[RateLimits, _state("rate_limits")]   # filing per Posyandu (ratelimit.py)
 
 # --- who may call what: the principal of the request, admitted by its role ----------------------
 Caller = Annotated[Principal, Depends(authenticated)]   # anyone signed in: master data, reporting

@@ -4,8 +4,12 @@ from fastapi import HTTPException
 
 def invalid(field: str, message: str, value=None, where: str = "body") -> HTTPException:
     """422 naming the field, as FastAPI reports schema errors."""
-    return HTTPException(status_code=422, detail=[{
-        "loc": [where, field], "msg": message, "type": "value_error", "input": value}])
+    return HTTPException(status_code=422, detail=[field_error(field, message, value, where)])
+
+
+def field_error(field: str, message: str, value=None, where: str = "body") -> dict:
+    """One error of a 422's `detail`."""
+    return {"loc": [where, field], "msg": message, "type": "value_error", "input": value}
 
 
 def registry_answer(result, where: str = "body", missing: str | None = None):

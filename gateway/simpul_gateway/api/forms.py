@@ -5,9 +5,20 @@ from urllib.parse import parse_qs
 from fastapi import HTTPException, Request
 
 from .errors import invalid
+from .limits import BodyTooLarge
 
 FORM_TYPE = "application/x-www-form-urlencoded"
 MAX_BYTES, MAX_FIELDS = 8 * 1024, 20
+MAX_VALUE = 200   # a password is at most 200 characters, a username 63
+# what an OAuth2 client sends to the token URL (RFC 6749, 4.3.2; `client_id` and `client_secret`
+# when it names itself in the body, as Swagger UI can): accepted, and only these
+PASSWORD_FIELDS = {"grant_type": {"type": "string", "enum": ["password"]},
+                   "username": {"type": "string", "maxLength": MAX_VALUE, "examples": ["kader.batang"]},
+                   "password": {"type": "string", "maxLength": MAX_VALUE, "format": "password"},
+                   **{field: {"type": "string", "maxLength": MAX_VALUE, "description": "Ignored"}
+                      for field in ("scope", "client_id", "client_secret")}}
+PASSWORD_FORM_SCHEMA = {"type": "object", "required": ["username", "password"],
+                        "properties": PASSWORD_FIELDS, "additionalProperties": False}
 
 
 async def url_encoded(request: Request) -> dict[str, str]:
@@ -19,7 +30,7 @@ async def url_encoded(request: Request) -> dict[str, str]:
     async for chunk in request.stream():
         body += chunk
         if len(body) > MAX_BYTES:
-            raise HTTPException(413, detail="formulir terlalu besar")
+            raise BodyTooLarge(MAX_BYTES)
     try:
         fields = parse_qs(body.decode("utf-8"), keep_blank_values=True, max_num_fields=MAX_FIELDS)
     except (UnicodeDecodeError, ValueError):
@@ -28,8 +39,14 @@ async def url_encoded(request: Request) -> dict[str, str]:
 
 
 async def password_form(request: Request) -> dict[str, str]:
-    """`username` and `password` of an OAuth2 password request (`grant_type=password`, if sent)."""
+    """`username` and `password` of an OAuth2 password request (`grant_type=password`, if sent);
+    a field of no OAuth2 client or a value too long for any account is refused (422)."""
     form = await url_encoded(request)
+    for field, value in form.items():
+        if field not in PASSWORD_FIELDS:
+            raise invalid(field, "kolom tidak dikenal")   # its value is never echoed: a password?
+        if len(value) > MAX_VALUE:
+            raise invalid(field, f"paling banyak {MAX_VALUE} karakter")
     if form.get("grant_type", "password") != "password":
         raise invalid("grant_type", "hanya grant_type=password", form["grant_type"])
     for field in ("username", "password"):

@@ -12,10 +12,12 @@ LARGEST_PAGE = 200
 
 
 def find(rpc: RpcPool, method: str, filters: BaseModel, paging: Paging,
-         service: str = "registry") -> dict:
-    """A page of a list; only the filters the client gave are passed on."""
+         service: str = "registry", actor: dict | None = None) -> dict:
+    """A page of a list; only the filters the client gave are passed on (and the caller's
+    `actor`, to services that check it again)."""
     given = filters.model_dump(mode="json", exclude_none=True)
-    answer = rpc.call(service, method, given, paging.page, paging.per_page)
+    answer = rpc.call(service, method, given, paging.page, paging.per_page,
+                      **({"actor": actor} if actor is not None else {}))
     return registry_answer(answer, where="query")
 
 
@@ -34,9 +36,9 @@ def look_up(rpc: RpcPool, method: str, key: str, missing: str) -> dict:
     return registry_answer(rpc.call("registry", method, key), missing=missing)
 
 
-def write(rpc: RpcPool, method: str, *args) -> dict:
-    """The item as the registry stored it."""
-    return registry_answer(rpc.call("registry", method, *args))["item"]
+def write(rpc: RpcPool, method: str, *args, actor: dict) -> dict:
+    """The item as the registry stored it; the registry audits the change with `actor`."""
+    return registry_answer(rpc.call("registry", method, *args, actor=actor))["item"]
 
 
 def created(response: Response, item: dict, collection: str) -> dict:

@@ -69,12 +69,17 @@ def key_holder(request: Request, key: str) -> Principal:
 
 def authenticated(request: Request, token: Optional[str] = Depends(bearer),
                   key: Optional[str] = Depends(api_key)) -> Principal:
+    """The caller, counted once against their rate limit (FastAPI runs this dependency once
+    per request, however many others ask for it)."""
     if token:
-        return person_of_token(request, token)
-    if key:
-        return key_holder(request, key)
-    raise unauthorized("perlu masuk: kirim `Authorization: Bearer <token>` (dari "
-                       f"{TOKEN_URL}) atau `X-API-Key`")
+        principal = person_of_token(request, token)
+    elif key:
+        principal = key_holder(request, key)
+    else:
+        raise unauthorized("perlu masuk: kirim `Authorization: Bearer <token>` (dari "
+                           f"{TOKEN_URL}) atau `X-API-Key`")
+    request.app.state.rate_limits.check("client", principal.id)
+    return principal
 
 
 def dashboard_visitor(request: Request, token: Optional[str] = Depends(bearer)) -> Principal:

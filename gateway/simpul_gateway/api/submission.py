@@ -60,6 +60,11 @@ def household_ref(key: bytes, citizen: Optional[CitizenIn]) -> Optional[str]:
     return sealing.keyed_hash(key, "household", citizen.household_id)
 
 
+def citizen_ref(key: bytes, nik: str) -> str:
+    """The handle of a citizen's reports (export, erasure) that does not reveal the NIK."""
+    return sealing.keyed_hash(key, "nik", nik)
+
+
 def body_hash(key: bytes, body: BaseModel) -> str:
     canonical = json.dumps(body.model_dump(mode="json"), sort_keys=True)
     return sealing.keyed_hash(key, "body", canonical)
@@ -78,5 +83,6 @@ def submit(commands: CommandSender, key: bytes, report_id: str, *, kind: str, se
         body_hash=hashed_body, submitted_at=contracts.utc_now(),
         idempotency_key_hash=hashlib.sha256(idempotency_key.encode()).hexdigest()
         if idempotency_key else None,
-        visit_id=visit_id, household_ref=household)
+        visit_id=visit_id, household_ref=household,
+        citizen_ref=citizen_ref(key, citizen.nik) if citizen and citizen.nik else None)
     commands.send(command.envelope(contracts.stable_id(report_id, command.type)))

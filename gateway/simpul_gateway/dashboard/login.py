@@ -9,6 +9,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 
 from ..api.deps import AppSettings, Rpc
 from ..api.forms import url_encoded
+from ..api.ratelimit import RateLimited, login_attempt
 from ..api.security import COOKIE, COOKIE_PATH, LOGIN, sign_in
 from .markup import CSS, esc
 
@@ -47,6 +48,11 @@ def login_form(target: Annotated[str, Query(alias="next", max_length=2000)] = HO
 def log_in(request: Request, rpc: Rpc, settings: AppSettings,
            form: Annotated[dict, Depends(url_encoded)]):
     target = _target(form.get("next"))
+    try:
+        login_attempt(request)
+    except RateLimited as refused:   # a page for the browser, with the API's status and header
+        message = f"{refused.detail[:1].upper()}{refused.detail[1:]}."
+        return HTMLResponse(login_page(target, message), status_code=429, headers=refused.headers)
     username, password = form.get("username", ""), form.get("password", "")
     answer = sign_in(rpc, settings, username, password) if username and password else None
     if answer is None:

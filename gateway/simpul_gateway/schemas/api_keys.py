@@ -23,8 +23,8 @@ class ApiKey(BaseModel):
 class ApiKeyIn(Sent):
     name: str = Field(..., min_length=3, max_length=120, examples=["SIK Dinas Kesehatan Batang"])
     opd_code: OpdCode
-    scopes: list[Scope] = Field(..., min_length=1, description="`cases:read` reads the OPD's "
-                                "cases, `cases:act` moves them as an officer of the OPD")
+    scopes: list[Scope] = Field(..., min_length=1, max_length=2, description=(
+        "`cases:read` reads the OPD's cases, `cases:act` moves them as an officer of the OPD"))
 
 
 class ApiKeyCreated(BaseModel):

@@ -37,8 +37,8 @@ PersonName = Annotated[str, Field(min_length=2, max_length=120, examples=["Siti 
 Phone = Annotated[str, Field(max_length=20, examples=["081234567890"],
                              description="Indonesian number, stored as +62…"),
                   AfterValidator(_phone)]
-Email = Annotated[str, Field(max_length=254, pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$",
-                             examples=["dinkes@batangkab.go.id"])]
+Email = Annotated[str, Field(max_length=254, pattern=r"^[^@\s]+@[^@\s]+\.[A-Za-z]{2,}$",
+                             examples=["dinkes@batangkab.go.id"])]   # as the registry checks it
 Username = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9._-]{2,62}$", examples=["kader.batang"],
                                 description="What the person signs in with")]
 Password = Annotated[str, StringConstraints(strip_whitespace=False, min_length=10, max_length=200),

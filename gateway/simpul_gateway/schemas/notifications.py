@@ -1,7 +1,7 @@
 """Notification (docs/notifications.md): the delivery log operators look at and retry from,
 the pause switch of each OPD channel, and the kader's inbox."""
 import uuid
-from typing import Literal, Optional
+from typing import Annotated, Literal, Optional
 
 from pydantic import BaseModel, Field
 
@@ -106,6 +106,9 @@ class InboxPage(Page[InboxItemOut]):
     unread: int = Field(..., ge=0, description="Unread items of the Posyandu, on every page")
 
 
+InboxItemId = Annotated[str, Field(min_length=1, max_length=64)]
+
+
 class MarkReadIn(Strict):
-    ids: list[str] = Field(..., min_length=1, max_length=500,
-                           description="Ids of inbox items of the kader's Posyandu")
+    ids: list[InboxItemId] = Field(..., min_length=1, max_length=500,
+                                   description="Ids of inbox items of the kader's Posyandu")

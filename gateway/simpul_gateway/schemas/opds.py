@@ -1,7 +1,7 @@
 """OPD of a kabupaten/kota: field units and the channels their cases go out on."""
 from typing import Annotated, Literal, Optional, Union
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, StrictBool
 
 from .base import Changes, Sent, Strict
 from simpul_common.codes import WEBHOOK_URL_PATTERN
@@ -9,6 +9,7 @@ from simpul_common.codes import WEBHOOK_URL_PATTERN
 from .fields import Email, KabupatenCode, KecamatanCode, Search, ShortCode, UnitCode
 
 OpdName = Annotated[str, Field(min_length=3, max_length=200, examples=["Dinas Kesehatan Kabupaten Batang"])]
+MAX_UNITS, MAX_CHANNELS = 200, 20   # a Dinkes has a Puskesmas or more in every kecamatan
 
 
 class Unit(Strict):
@@ -19,8 +20,8 @@ class Unit(Strict):
 
 class RabbitmqChannel(Strict):
     type: Literal["rabbitmq"]
-    queue: Optional[str] = Field(None, description="Always derived from the OPD code; "
-                                                   "ignored when sent", examples=["simpul.opd.33.25.dinkes"])
+    queue: Optional[str] = Field(None, max_length=255, examples=["simpul.opd.33.25.dinkes"],
+                                 description="Always derived from the OPD code; ignored when sent")
 
 
 class WebhookChannel(Strict):
@@ -57,15 +58,15 @@ class OpdIn(Sent):
     kabupaten_code: KabupatenCode
     short_code: ShortCode
     name: OpdName
-    units: list[Unit] = Field(default_factory=list)
-    channels: list[Channel] = Field(default_factory=list, description=(
+    units: list[Unit] = Field(default_factory=list, max_length=MAX_UNITS)
+    channels: list[Channel] = Field(default_factory=list, max_length=MAX_CHANNELS, description=(
         "Webhooks and e-mail; the OPD's own RabbitMQ queue is always added"))
-    active: bool = True
+    active: StrictBool = True
 
 
 class OpdChanges(Changes):
     name: OpdName = None
-    units: list[Unit] = Field(None, description="Replaces the list; a unit a rule in force "
-                                                "still names cannot be removed")
-    channels: list[Channel] = Field(None, description="Replaces the list")
-    active: bool = None
+    units: list[Unit] = Field(None, max_length=MAX_UNITS, description=(
+        "Replaces the list; a unit a rule in force still names cannot be removed"))
+    channels: list[Channel] = Field(None, max_length=MAX_CHANNELS, description="Replaces the list")
+    active: StrictBool = None

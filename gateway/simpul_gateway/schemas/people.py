@@ -2,7 +2,7 @@
 passwords are never logged; a password is never answered."""
 from typing import Optional
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, StrictBool
 
 from .base import Changes, Sent, Strict
 from .fields import (Email, KabupatenCode, OpdCode, Password, PersonName, Phone, PosyanduId, Role,
@@ -43,7 +43,7 @@ class PersonIn(Sent):
     opd_code: Optional[OpdCode] = None
     phone: Optional[Phone] = None
     email: Optional[Email] = None
-    active: bool = True
+    active: StrictBool = True
     username: Optional[Username] = None
     password: Optional[Password] = Field(None, description="Or set later with `POST /people/{id}/password`")
 
@@ -60,4 +60,4 @@ class PersonChanges(Changes):
     opd_code: Optional[OpdCode] = None
     phone: Optional[Phone] = None
     email: Optional[Email] = None
-    active: bool = None
+    active: StrictBool = None

@@ -1,7 +1,7 @@
 """Posyandu of the registry, their filters, writes and CSV import report."""
 from typing import Annotated, Literal, Optional
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, StrictBool
 
 from .base import Changes, FieldError, Sent
 from simpul_common.codes import REGISTRATION_NUMBER_PATTERN
@@ -12,6 +12,7 @@ RegistrationNumber = Annotated[str, Field(pattern=REGISTRATION_NUMBER_PATTERN, e
                                           description="3–40 letters, digits, `.`, `/`, `-`, "
                                                       "beginning and ending with a letter or digit; unique")]
 PosyanduName = Annotated[str, Field(min_length=3, max_length=120, examples=["Posyandu Mawar I"])]
+MAX_KADER = 50   # as the registry's own check
 
 
 class Posyandu(BaseModel):
@@ -41,20 +42,22 @@ class PosyanduIn(Sent):
     registration_number: RegistrationNumber
     name: PosyanduName
     desa_code: DesaCode
-    ilp: bool = False
-    six_spm: bool = False
-    active: bool = True
-    kader: list[PersonName] = Field(default_factory=list, description="Names of the kader")
+    ilp: StrictBool = False
+    six_spm: StrictBool = False
+    active: StrictBool = True
+    kader: list[PersonName] = Field(default_factory=list, max_length=MAX_KADER,
+                                    description="Names of the kader")
 
 
 class PosyanduChanges(Changes):
     registration_number: RegistrationNumber = None
     name: PosyanduName = None
     desa_code: DesaCode = None
-    ilp: bool = None
-    six_spm: bool = None
-    active: bool = None
-    kader: list[PersonName] = Field(None, description="Names of the kader; replaces the list")
+    ilp: StrictBool = None
+    six_spm: StrictBool = None
+    active: StrictBool = None
+    kader: list[PersonName] = Field(None, max_length=MAX_KADER,
+                                    description="Names of the kader; replaces the list")
 
 
 class ImportRow(BaseModel):

@@ -16,7 +16,8 @@ Kind = Literal[REPORT_KINDS]  # type: ignore[valid-type]
 class CitizenIn(Strict):
     """Personal data of the citizen concerned; sealed before it leaves the gateway."""
     name: Optional[str] = Field(None, min_length=1, max_length=120)
-    nik: Optional[str] = Field(None, description="NIK, 16 digits, checked for a real province and birth date")
+    nik: Optional[str] = Field(None, max_length=16,
+                               description="NIK, 16 digits, checked for a real province and birth date")
     phone: Optional[Phone] = None
     birth_date: Optional[dt.date] = None
     household_id: Optional[str] = Field(None, min_length=1, max_length=64)
@@ -77,5 +78,7 @@ class ReportOut(BaseModel):
     visit_id: Optional[str] = None
     household_ref: Optional[str] = None
     received_at: str
+    erased_at: Optional[str] = Field(None, description="When its personal data (description, "
+                                     "citizen) was erased: retention or the citizen's request")
     delivery: Delivery
     history: list[HistoryEntry]

@@ -91,6 +91,7 @@ class FakeRegistry:
         self.people.add(dict(ADMIN))
         self.passwords = {ADMIN["id"]: PASSWORD}
         self.api_keys, self.key_of = Table(("opd_code", "kabupaten_code")), {}
+        self.audit_entries, self.calls = [], []
         self.catalogue = {code: {"id": code, "spm_area": code.split(".")[0], "label_id": code,
                                  "label_en": code, "area_label_id": "", "area_label_en": "",
                                  "ilp_cluster": None, "acknowledge_working_days": 3,
@@ -111,7 +112,7 @@ class FakeRegistry:
     def service_types(self):
         return list(self.catalogue.values())
 
-    def update_service_type(self, code, changes):
+    def update_service_type(self, code, changes, actor=None):
         merged = {**self.catalogue[code], **changes}
         if merged["follow_up_working_days"] < merged["acknowledge_working_days"]:
             return error(422, "follow_up_working_days", "tidak boleh lebih pendek dari batas tanggapan")
@@ -124,7 +125,7 @@ class FakeRegistry:
     def find_posyandu(self, filters, page=1, per_page=50):
         return self.posyandu.find(filters, page, per_page)
 
-    def create_posyandu(self, data):
+    def create_posyandu(self, data, actor=None):
         problem = self._posyandu_problem(data)
         if problem:
             return problem
@@ -133,7 +134,7 @@ class FakeRegistry:
                 "kecamatan_code": data["desa_code"][:8], "kabupaten_code": data["desa_code"][:5]}
         return self.posyandu.add(item)
 
-    def update_posyandu(self, posyandu_id, changes):
+    def update_posyandu(self, posyandu_id, changes, actor=None):
         return self.posyandu.change(posyandu_id, changes, self._posyandu_problem)
 
     def _posyandu_problem(self, data):
@@ -144,7 +145,7 @@ class FakeRegistry:
             return error(409, "registration_number", "nomor registrasi sudah dipakai Posyandu lain")
         return None
 
-    def import_posyandu(self, csv_text, dry_run=False):
+    def import_posyandu(self, csv_text, dry_run=False, actor=None):
         reader = csv.DictReader(io.StringIO(csv_text))
         if reader.fieldnames[:3] != ["registration_number", "name", "desa_code"]:
             return error(422, "file", "baris judul harus registration_number,name,desa_code,…")
@@ -168,7 +169,7 @@ class FakeRegistry:
     def find_opds(self, filters, page=1, per_page=50):
         return self.opds.find(filters, page, per_page)
 
-    def create_opd(self, data):
+    def create_opd(self, data, actor=None):
         code = f"{data['kabupaten_code']}/{data['short_code']}"
         if code in self.opds.items:
             return error(409, "short_code", f"OPD {code} sudah ada")
@@ -176,7 +177,7 @@ class FakeRegistry:
         return self.opds.add({"units": [], "active": True, **data, "id": code,
                               "channels": [queue, *data.get("channels", [])]})
 
-    def update_opd(self, code, changes):
+    def update_opd(self, code, changes, actor=None):
         return self.opds.change(code, changes)
 
     def find_rules(self, filters, page=1, per_page=50):
@@ -184,7 +185,7 @@ class FakeRegistry:
             return error(422, "kabupaten_code", "wajib diisi")
         return self.rules.find(filters, page, per_page)
 
-    def create_rule(self, data):
+    def create_rule(self, data, actor=None):
         if data["opd_code"] not in self.opds.items:
             return error(422, "opd_code", "OPD tidak ada atau tidak aktif")
         return self.rules.add({"unit_code": None, "valid_from": "2026-01-01", "valid_to": None,
@@ -192,7 +193,7 @@ class FakeRegistry:
                                "kabupaten_code": data["region_prefix"][:5],
                                "created_at": "2026-01-01T00:00:00+00:00", "ended_at": None})
 
-    def end_rule(self, rule_id, valid_to):
+    def end_rule(self, rule_id, valid_to, actor=None):
         return self.rules.change(rule_id, {"valid_to": valid_to, "ended_at": "2026-01-02T00:00:00+00:00"})
 
     def get_person(self, person_id):
@@ -201,7 +202,7 @@ class FakeRegistry:
     def find_people(self, filters, page=1, per_page=50):
         return self.people.find(filters, page, per_page)
 
-    def create_person(self, data):
+    def create_person(self, data, actor=None):
         data = dict(data)
         password = data.pop("password", None)
         if data["role"] == "kader" and data.get("posyandu_id") not in self.posyandu.items:
@@ -216,7 +217,7 @@ class FakeRegistry:
             self.passwords[answer["item"]["id"]] = password
         return answer
 
-    def update_person(self, person_id, changes):
+    def update_person(self, person_id, changes, actor=None):
         return self.people.change(person_id, changes)
 
     def authenticate(self, username, password):
@@ -224,7 +225,7 @@ class FakeRegistry:
         matches = person and person["active"] and self.passwords.get(person["id"]) == password
         return person if matches else None
 
-    def set_password(self, person_id, password):
+    def set_password(self, person_id, password, actor=None):
         if person_id not in self.people.items:
             return error(404, "id", f"orang {person_id} tidak ditemukan")
         if len(password) < 10:
@@ -232,12 +233,12 @@ class FakeRegistry:
         self.passwords[person_id] = password
         return {"item": self.people.items[person_id]}
 
-    def set_username(self, person_id, username):
+    def set_username(self, person_id, username, actor=None):
         if any(p.get("username") == username for p in self.people.items.values()):
             return error(409, "username", f"nama pengguna {username} sudah dipakai")
         return self.people.change(person_id, {"username": username})
 
-    def create_api_key(self, data):
+    def create_api_key(self, data, actor=None):
         opd = self.opds.items.get(data["opd_code"])
         if opd is None:
             return error(422, "opd_code", "harus kode OPD yang ada di registry")
@@ -260,8 +261,13 @@ class FakeRegistry:
         return {"items": found[(page - 1) * per_page:page * per_page], "total": len(found),
                 "page": page, "per_page": per_page}
 
-    def revoke_api_key(self, key_id):
+    def revoke_api_key(self, key_id, actor=None):
         return self.api_keys.change(key_id, {"revoked_at": "t"})
+
+    def audit_log(self, filters=None, page=1, per_page=50):
+        self.calls.append(("audit_log", filters, page, per_page))
+        return {"items": self.audit_entries[(page - 1) * per_page:page * per_page],
+                "total": len(self.audit_entries), "page": page, "per_page": per_page}
 
     def coverage(self, kabupaten_code, on_date=None):
         if kabupaten_code not in self.regions.items:
@@ -277,7 +283,7 @@ class FakeRouting:
     def __init__(self):
         self.cases, self.calls = {}, []
 
-    def find_cases(self, filters, page=1, per_page=50):
+    def find_cases(self, filters, page=1, per_page=50, *, actor):
         self.calls.append(("find_cases", filters, page, per_page))
         if "status" in filters and "bogus" in filters["status"]:
             return error(422, "status", "status tidak dikenal")
@@ -285,14 +291,14 @@ class FakeRouting:
                  if all(c[k] == v for k, v in filters.items() if k in self.SHOWN)]
         return {"items": found, "total": len(found), "page": page, "per_page": per_page}
 
-    def get_case(self, case_id):
+    def get_case(self, case_id, actor):
         case = self.cases.get(case_id)
         return case and {**case, "history": []}
 
-    def case_history(self, case_id):
+    def case_history(self, case_id, actor):
         return [] if case_id in self.cases else None
 
-    def household_cases(self, household_ref):
+    def household_cases(self, household_ref, actor):
         found = [c for c in self.cases.values() if c["household_ref"] == household_ref]
         by_area = {}
         for case in found:
@@ -322,7 +328,7 @@ class FakeNotification:
         found = [d for d in self.deliveries.values() if all(d[k] == v for k, v in filters.items())]
         return {"items": found, "total": len(found), "page": page, "per_page": per_page}
 
-    def retry_delivery(self, notification_id):
+    def retry_delivery(self, notification_id, actor=None):
         record = self.deliveries.get(notification_id)
         if record is None:
             return error(404, "id", f"pengiriman {notification_id} tidak ada")
@@ -331,14 +337,14 @@ class FakeNotification:
         record.update(status="pending", parked_at=None)
         return {"item": record}
 
-    def retry_parked(self, filters=None):
+    def retry_parked(self, filters=None, actor=None):
         self.calls.append(("retry_parked", filters))
         found = self.find_deliveries({**filters, "status": "parked"})["items"]
         for record in found:
             record["status"] = "pending"
         return {"retried": len(found)}
 
-    def pause_channel(self, owner, channel, paused=True, by=None):
+    def pause_channel(self, owner, channel, paused=True, by=None, actor=None):
         self.calls.append(("pause_channel", owner, channel, paused, by))
         state = {"owner": owner, "channel": channel, "paused": paused, "changed_at": "t",
                  "changed_by": by}
@@ -348,10 +354,10 @@ class FakeNotification:
     def channel_states(self, owner):
         return [s for (o, _), s in self.states.items() if o == owner]
 
-    def webhook_secret(self, opd_code):
+    def webhook_secret(self, opd_code, actor=None):
         return {"opd_code": opd_code, "secret": f"rahasia-{opd_code}"}
 
-    def inbox(self, posyandu_id, unread_only=False, page=1, per_page=50):
+    def inbox(self, posyandu_id, unread_only=False, page=1, per_page=50, actor=None):
         self.calls.append(("inbox", posyandu_id, unread_only, page, per_page))
         mine = [i for i in self.inbox_items.values() if i["posyandu_id"] == posyandu_id]
         unread = [i for i in mine if i["read_at"] is None]
@@ -359,7 +365,7 @@ class FakeNotification:
         return {"items": found[(page - 1) * per_page:page * per_page], "total": len(found),
                 "unread": len(unread), "page": page, "per_page": per_page}
 
-    def mark_read(self, posyandu_id, ids):
+    def mark_read(self, posyandu_id, ids, actor=None):
         self.calls.append(("mark_read", posyandu_id, ids))
         found = [self.inbox_items[i] for i in ids if i in self.inbox_items]
         fresh = [i for i in found if i["posyandu_id"] == posyandu_id and i["read_at"] is None]
@@ -425,11 +431,19 @@ class FakeCommands:
         self.sent.append(envelope)
 
 
+ACTOR_ARGUMENT = {"get_case": 1, "case_history": 1, "household_cases": 1}   # positional actors
+
+
 class FakeServices:
+    """The services behind the gateway; `actors` lists who each call that names one was for."""
+
     def __init__(self, **services):
-        self.services = services
+        self.services, self.actors = services, []
 
     def call(self, service, method, *args, **kwargs):
+        if "actor" in kwargs or method in ACTOR_ARGUMENT:
+            actor = kwargs.get("actor") if "actor" in kwargs else args[ACTOR_ARGUMENT[method]]
+            self.actors.append((service, method, actor))
         return getattr(self.services[service], method)(*args, **kwargs)
 
     def close(self):
@@ -508,11 +522,26 @@ HOUSEHOLD = "cd" * 32
 
 
 class FakeIntake:
+    """Answers as intake does, without its own object check (the gateway's is under test)."""
+
     def __init__(self):
         self.reports = {}
+        self.citizens = {}   # citizen_ref → report ids
+        self.calls = []
 
-    def get_report(self, report_id):
+    def get_report(self, report_id, actor):
+        self.calls.append(("get_report", report_id, actor))
         return self.reports.get(report_id)
+
+    def citizen_reports(self, citizen_ref, actor):
+        self.calls.append(("citizen_reports", citizen_ref, actor))
+        found = [self.reports[i] for i in self.citizens.get(citizen_ref, ())]
+        return {"items": found, "total": len(found)}
+
+    def erase_citizen(self, citizen_ref, actor, reason):
+        self.calls.append(("erase_citizen", citizen_ref, actor, reason))
+        ids = self.citizens.pop(citizen_ref, [])
+        return {"erased": len(ids), "report_ids": ids}
 
 
 def case_at(posyandu: dict, opd_code: str, **extra) -> dict:
@@ -618,3 +647,18 @@ def new_world(api):
 @pytest.fixture
 def world(new_world):
     return new_world()
+
+
+class Clock:
+    """A monotonic clock that stands still until the test moves it (`clock.now += 2.5`)."""
+
+    def __init__(self):
+        self.now = 1000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+@pytest.fixture
+def clock():
+    return Clock()

@@ -30,6 +30,7 @@ MOVES = {"acknowledge": {}, "start": {}, "update": {"note": "Kunjungan dijadwalk
          "transfer": {"opd_code": "33.25/dinsos", "reason": "Urusan sosial"},
          "assign": {"opd_code": "33.25/dinsos"}, "confirm": {}, "reopen": {"reason": "Belum selesai"}}
 PASSWORD_FORM = {"username": "admin", "password": "kata-sandi-uji-2026"}
+NIK = {"nik": "3325014501900003"}
 
 
 def place(w):
@@ -90,6 +91,7 @@ MATRIX = {
         "kabupaten_code": "33.25", "short_code": "disdik", "name": "Dinas Pendidikan"}}, ADMIN),
     ("PATCH", "/api/v1/opds/{kabupaten}/{short_code}"): (
         lambda w: {"url": DINKES, "json": {"name": "Dinas Kesehatan"}}, ADMIN),
+    ("GET", "/api/v1/audit"): (lambda w: {}, ADMIN),
     ("GET", "/api/v1/deliveries"): (lambda w: {}, ADMIN),
     ("POST", "/api/v1/deliveries/retry-parked"): (lambda w: {"json": {}}, ADMIN),
     ("POST", "/api/v1/deliveries/{notification_id}/retry"): (
@@ -123,6 +125,8 @@ MATRIX = {
     ("GET", "/api/v1/api-keys"): (lambda w: {}, ADMIN),
     ("POST", "/api/v1/api-keys/{key_id}/revoke"): (
         lambda w: {"url": f"/api/v1/api-keys/{w.key_id}/revoke"}, ADMIN),
+    ("POST", "/api/v1/privacy/export"): (lambda w: {"json": NIK}, ADMIN),
+    ("POST", "/api/v1/privacy/erase"): (lambda w: {"json": {**NIK, "reason": "Permintaan warga"}}, ADMIN),
     ("GET", "/api/v1/reporting/summary"): (lambda w: REGION, ANYONE),
     ("GET", "/api/v1/reporting/tables/{name}.csv"): (
         lambda w: {"url": "/api/v1/reporting/tables/areas.csv", **REGION}, ANYONE),

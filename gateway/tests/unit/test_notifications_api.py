@@ -10,7 +10,7 @@ REPORT_ID = str(uuid.uuid4())
 
 def refusal(field, message):
     """Notification's own error result, for checks the gateway leaves to it."""
-    return lambda *args: {"status": 422, "errors": [{"field": field, "message": message}]}
+    return lambda *args, **kwargs: {"status": 422, "errors": [{"field": field, "message": message}]}
 
 
 def delivery(status="parked", channel="webhook", opd_code="33.25/dinkes", **extra):

@@ -1,12 +1,13 @@
 """Posyandu CSV import: the raw file as the body or a form's `file` field, bounded and UTF-8."""
 import pytest
 
-from simpul_gateway.api.upload import MAX_BYTES
+from simpul_gateway.settings import Settings
 
 HEADER = "registration_number,name,desa_code,ilp,six_spm,active,kader\n"
 GOOD = "400.5/1/2024,Posyandu Mawar I,33.25.01.2001,ya,tidak,ya,Siti;Sri\n"
 BAD = "400.5/2/2024,Posyandu Melati,33.25.01.2999,tidak,tidak,ya,\n"
 CSV = {"content-type": "text/csv"}
+MAX_BYTES = Settings.model_fields["MAX_UPLOAD_BYTES"].default
 
 
 def upload(api, body, headers=CSV, **params):

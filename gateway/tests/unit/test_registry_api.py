@@ -12,7 +12,8 @@ def add_posyandu(api, **overrides):
     return response.json()
 
 
-@pytest.mark.parametrize("query", ["per_page=0", "per_page=201", "page=0", "page=x"])
+@pytest.mark.parametrize("query", ["per_page=0", "per_page=201", "page=0", "page=x",
+                                   "page=100001", f"page={10**27}"])   # the fuzz's: a 500 from the store
 def test_paging_out_of_bounds_is_refused(api, query):
     response = api.get(f"/api/v1/posyandu?{query}")
     assert response.status_code == 422

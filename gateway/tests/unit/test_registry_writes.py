@@ -1,6 +1,7 @@
 """Writes of the catalogue, OPD, routing rules and people through the admin API."""
 import pytest
 
+from simpul_common import sealing
 from simpul_common.catalogue import SERVICE_TYPES
 
 DINKES = {"kabupaten_code": "33.25", "short_code": "dinkes", "name": "Dinas Kesehatan Batang",
@@ -104,7 +105,10 @@ def test_a_person_is_registered_and_found_by_role(api):
     person = response.json()
     assert response.headers["location"] == f"/api/v1/people/{person['id']}"
     assert person["phone"] == "+6281234567890"
+    stored = api.app.state.rpc.services["registry"].people.items[person["id"]]["phone"]
+    assert sealing.looks_sealed(stored) and "3456" not in stored   # sealed before it left the gateway
     assert api.get("/api/v1/people", params={"role": "tph"}).json()["items"] == [person]
+    assert api.get(f"/api/v1/people/{person['id']}").json()["phone"] == "+6281234567890"
     assert api.get("/api/v1/people", params={"role": "kader"}).json()["total"] == 0
 
 

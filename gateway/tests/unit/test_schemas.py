@@ -4,6 +4,7 @@ from pydantic import ValidationError
 
 from simpul_common.catalogue import REPORT_KINDS, SERVICE_TYPES
 from simpul_gateway.schemas import CitizenIn, ReportIn
+from simpul_gateway.schemas.people import PersonIn
 
 # 33.25.01 (Wonotunggal), born 1 Jan 1990; women add 40 to the day
 NIK_MAN = "332501" + "010190" + "0001"
@@ -131,3 +132,10 @@ def test_every_citizen_field_is_optional():
 def test_an_empty_name_is_refused():
     with pytest.raises(ValidationError):
         CitizenIn.model_validate({"name": "   "})
+
+
+@pytest.mark.parametrize("email", ["siti@desa.1", "siti@desa", "siti @desa.id", "siti@desa.id."])
+def test_an_email_the_registry_would_refuse_is_refused_at_the_gateway(email):
+    with pytest.raises(ValidationError) as exc:
+        PersonIn.model_validate({"name": "Siti Aminah", "role": "viewer", "email": email})
+    assert ("email",) in error_fields(exc)

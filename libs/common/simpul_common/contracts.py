@@ -67,6 +67,7 @@ class SubmitReport(Message):
     idempotency_key_hash: Optional[str] = None
     visit_id: Optional[str] = None        # the needs of one visit share it
     household_ref: Optional[str] = None   # keyed hash of the household id: a reference, not data
+    citizen_ref: Optional[str] = None     # keyed hash of the NIK (export, erasure); never in an event
 
 
 # --- events (published once, subscribed by any number of queues) -------------------------

@@ -61,6 +61,9 @@ HTTP_SECONDS = Histogram("simpul_http_request_seconds", "Time to answer an HTTP 
                          ["method", "route"])
 REPORTS_ACCEPTED = Counter("simpul_reports_accepted_total", "202 answers to filing a report "
                            "or a visit (durably queued for intake).", ["route"])
+RATE_LIMITED = Counter("simpul_gateway_rate_limited_total", "Requests a gateway replica refused "
+                       "with 429, by the limit: client, login (per IP address) or posyandu.",
+                       ["limit"])
 
 
 @dataclass(frozen=True)
@@ -137,3 +140,7 @@ def http_answered(method: str, route: str, status: int, seconds: float) -> None:
 
 def reports_accepted(route: str) -> None:
     REPORTS_ACCEPTED.labels(route).inc()
+
+
+def rate_limited(limit: str) -> None:
+    RATE_LIMITED.labels(limit).inc()

@@ -55,6 +55,28 @@ def open_sealed(key: bytes, token: str, context: str) -> dict:
     return json.loads(plain)
 
 
+def reveal_context(report_id: str, part: str = "citizen") -> str:
+    """The context of a seal intake makes for one reader's answer (the full citizen, or an
+    export's description), so no personal data crosses the broker in clear; the gateway opens
+    it with the same key."""
+    return f"{report_id}:reveal" if part == "citizen" else f"{report_id}:reveal:{part}"
+
+
+PERSON_PHONE = "person.phone"   # the context of a staff member's sealed phone number
+
+
+def looks_sealed(value) -> bool:
+    """Whether `value` is a token of `seal`: base64url of the version mark, a nonce and at
+    least a tag (not whether it opens)."""
+    if not isinstance(value, str) or len(value) < 40 or not value.startswith("cz"):
+        return False
+    try:
+        raw = base64.urlsafe_b64decode(value)
+    except (ValueError, TypeError):
+        return False
+    return raw[:2] == _VERSION and len(raw) >= 2 + 12 + 16
+
+
 def keyed_hash(key: bytes, purpose: str, value: str) -> str:
     """A look-up handle for a personal value (e.g. NIK) that does not reveal it."""
     return hmac.new(key, f"{purpose}:{value}".encode(), hashlib.sha256).hexdigest()

@@ -36,6 +36,7 @@ DEFAULT_URL = "http://127.0.0.1:8000"
 KABUPATEN = {"33.25": "Kab. Batang", "21.71": "Kota Batam"}
 SHARE = {"33.25": 2, "21.71": 1}            # Batang : Batam
 TIMEOUT = 15.0
+RATE_LIMITED_TRIES = 20   # sent this often while the answer is 429 (after its Retry-After)
 CLOCK_TOLERANCE = dt.timedelta(seconds=2)   # what an HTTP `Date` header can say about a clock
 POSYANDU_PAGES = 3                          # pages of 200 Posyandu sampled per kabupaten/kota
 VISIT_SHARE, DUPLICATE_SHARE, KADER_SHARE, HOUSEHOLD_SHARE = 0.15, 0.05, 0.12, 0.5
@@ -229,7 +230,8 @@ def user(role: str, kabupaten: str, opd: Optional[str] = None) -> str:
 
 class Api:
     """One `httpx.Client` per thread against the gateway; every request signed in as a demo
-    user, who signs in once (and again when the token has expired)."""
+    user, who signs in once (and again when the token has expired). A client that behaves: a
+    429 of the gateway's rate limits is waited out and sent again (docs/security.md)."""
 
     def __init__(self, url: str, password: str = DEMO_PASSWORD):
         self.url = url.rstrip("/")
@@ -252,7 +254,7 @@ class Api:
         with self.lock:
             token = self.tokens.get(username)
         if token is None:
-            response = self.client().post("/api/v1/auth/token", data={
+            response = self.request("POST", "/api/v1/auth/token", data={
                 "username": username, "password": self.password})
             if response.status_code != 200:
                 return None
@@ -268,12 +270,22 @@ class Api:
             token = self.sign_in(who)
             if token is None:
                 return httpx.Response(401, json={"detail": f"{who} tidak dapat masuk"})
-            response = self.client().request(method, path, **kwargs, headers={
+            response = self.request(method, path, **kwargs, headers={
                 **(headers or {}), "Authorization": f"Bearer {token}"})
             if response.status_code != 401 or fresh:
                 return response
             with self.lock:
                 self.tokens.pop(who, None)
+        raise AssertionError("unreachable")
+
+    def request(self, method: str, path: str, **kwargs) -> httpx.Response:
+        """One request; a 429 is waited out for as long as its `Retry-After` says, and sent
+        again: the gateway did nothing with it, so repeating it is always safe."""
+        for attempt in range(1, RATE_LIMITED_TRIES + 1):
+            response = self.client().request(method, path, **kwargs)
+            if response.status_code != 429 or attempt == RATE_LIMITED_TRIES:
+                return response
+            time.sleep(retry_after(response))
         raise AssertionError("unreachable")
 
     def get(self, path: str, who: str = ADMIN, **params) -> httpx.Response:
@@ -297,6 +309,12 @@ class Api:
     def close(self) -> None:
         for client in self.clients:
             client.close()
+
+
+def retry_after(response: httpx.Response) -> float:
+    """The seconds a 429 asks to wait: its `Retry-After` (seconds; 1 if missing or a date)."""
+    value = response.headers.get("retry-after", "")
+    return min(float(value), 60.0) if value.isdigit() else 1.0
 
 
 def check_gateway(api: Api) -> dt.timedelta:

@@ -9,6 +9,7 @@ import subprocess
 import sys
 import time
 import uuid
+from contextlib import contextmanager
 
 import pytest
 
@@ -39,17 +40,27 @@ def amqp_uri():
     if os.environ.get("TEST_AMQP_URI"):
         yield os.environ["TEST_AMQP_URI"]
         return
+    with own_vhost("simpul-test") as uri:
+        yield uri
+
+
+@contextmanager
+def own_vhost(prefix: str, env: str = "TEST_AMQP_URI"):
+    """A virtual host of its own on the local RabbitMQ, deleted afterwards: a second running
+    Simpul needs one, as its services would otherwise consume the first one's queues."""
     from simpul_devtools.local import ensure_broker
     ensure_broker("pyamqp://guest:guest@127.0.0.1:5672//")
-    vhost = f"simpul-test-{uuid.uuid4().hex[:8]}"
+    vhost = f"{prefix}-{uuid.uuid4().hex[:8]}"
     ctl = shutil.which("rabbitmqctl")
     if ctl is None:
-        pytest.fail("rabbitmqctl is needed to create a test vhost; or set TEST_AMQP_URI")
+        pytest.fail(f"rabbitmqctl is needed to create a test vhost; or set {env}")
     subprocess.run([ctl, "-q", "add_vhost", vhost], check=True, capture_output=True)
-    subprocess.run([ctl, "-q", "set_permissions", "-p", vhost, "guest", ".*", ".*", ".*"],
-                   check=True, capture_output=True)
-    yield f"pyamqp://guest:guest@127.0.0.1:5672/{vhost}"
-    subprocess.run([ctl, "-q", "delete_vhost", vhost], check=False, capture_output=True)
+    try:
+        subprocess.run([ctl, "-q", "set_permissions", "-p", vhost, "guest", ".*", ".*", ".*"],
+                       check=True, capture_output=True)
+        yield f"pyamqp://guest:guest@127.0.0.1:5672/{vhost}"
+    finally:
+        subprocess.run([ctl, "-q", "delete_vhost", vhost], check=False, capture_output=True)
 
 
 @pytest.fixture(scope="session")

@@ -3,12 +3,17 @@ from pymongo import ASCENDING
 from pymongo.database import Database
 from pymongo.errors import DuplicateKeyError
 
+from simpul_common.audit import AuditLog
+
 from .domain.report import guarded
 
 
 def prepare(db: Database) -> None:
     db.reports.create_index([("posyandu_id", ASCENDING), ("received_at", ASCENDING)])
     db.reports.create_index([("history.event_id", ASCENDING)])
+    db.reports.create_index([("citizen_ref", ASCENDING)])
+    db.reports.create_index([("closed_at", ASCENDING)])
+    AuditLog.prepare(db)
 
 
 class ReportNotFound(LookupError):
@@ -55,6 +60,22 @@ class ReportRepository:
         if self.reports.count_documents({"_id": report_id}, limit=1) == 0:
             raise ReportNotFound(report_id)
         return False
+
+    def of_citizen(self, citizen_ref: str) -> list[dict]:
+        """The reports filed about one citizen (by the keyed hash of their NIK), oldest first."""
+        return list(self.reports.find({"citizen_ref": citizen_ref}).sort("received_at", ASCENDING))
+
+    def erase(self, report_ids: list[str], erasure: dict) -> int:
+        """Erase the personal data of these reports, in one update; how many it erased."""
+        if not report_ids:
+            return 0
+        return self.reports.update_many({"_id": {"$in": list(report_ids)}, "erased": None},
+                                        {"$set": erasure}).modified_count
+
+    def erase_closed_before(self, instant: str, erasure: dict) -> int:
+        """Erase the personal data of every report whose case ended before `instant`."""
+        return self.reports.update_many({"closed_at": {"$lt": instant}, "erased": None},
+                                        {"$set": erasure}).modified_count
 
     def ping(self) -> bool:
         self.reports.database.command("ping")

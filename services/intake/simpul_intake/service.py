@@ -2,8 +2,10 @@
 from nameko.dependency_providers import Config
 from nameko.rpc import rpc
 
-from simpul_common import sealing
+from simpul_common import contracts, sealing
+from simpul_common.audit import AuditLog
 from simpul_common.nameko_ext import Metrics, MongoDatabase, Publish, consume
+from simpul_common.nameko_ext.timers import configured_timer
 
 from . import usecases
 from .repository import ReportRepository, prepare
@@ -20,6 +22,18 @@ class IntakeService:
     def reports(self) -> ReportRepository:
         return ReportRepository(self.db)
 
+    @property
+    def audit(self) -> AuditLog:
+        return AuditLog(self.db, self.name)
+
+    @property
+    def data_key(self) -> bytes:
+        return sealing.load_key(self.config["SIMPUL_DATA_KEY"])
+
+    @property
+    def retention_months(self) -> int:
+        return int(self.config.get("RETENTION_MONTHS", 24))
+
     @consume("intake.submissions")
     def on_submission(self, received):
         usecases.accept_submission(received.message, self.reports, self.publish)
@@ -28,10 +42,41 @@ class IntakeService:
     def on_tracking(self, received):
         usecases.track(received, self.reports)
 
+    @configured_timer("RETENTION_SWEEP_SECONDS", 3600)
+    def retention(self):
+        usecases.apply_retention(self.retention_months, self.reports, self.audit,
+                                 contracts.utc_now())
+
     @rpc
-    def get_report(self, report_id):
-        key = sealing.load_key(self.config["SIMPUL_DATA_KEY"])
-        return usecases.show_report(report_id, self.reports, key)
+    def apply_retention(self, now=None):
+        """Run retention now; `now` (another instant) only where the clock may be set
+        (SIMPUL_CLOCK_OVERRIDE=1, tests and demos), never in production."""
+        if now is not None and str(self.config.get("SIMPUL_CLOCK_OVERRIDE", "0")) not in (
+                "1", "true", "True"):
+            return usecases.error(403, "now", "jam tidak dapat diatur di lingkungan ini")
+        return usecases.apply_retention(self.retention_months, self.reports, self.audit,
+                                        now or contracts.utc_now())
+
+    # reads name the `actor` they are for (docs/security.md): intake checks each report
+    # against it itself, whatever the caller checked before, and audits what it answers
+    @rpc
+    def get_report(self, report_id, actor):
+        return usecases.show_report(report_id, actor, self.reports, self.audit, self.data_key)
+
+    @rpc
+    def citizen_reports(self, citizen_ref, actor):
+        return usecases.export_citizen(citizen_ref, actor, self.reports, self.audit,
+                                       self.data_key)
+
+    @rpc
+    def erase_citizen(self, citizen_ref, actor, reason):
+        return usecases.erase_citizen(citizen_ref, actor, reason, self.reports, self.audit,
+                                      contracts.utc_now())
+
+    @rpc
+    def audit_log(self, filters=None, page=1, per_page=50):
+        """Reads, exports and erasures of citizens' personal data (docs/privacy.md)."""
+        return self.audit.find(filters or {}, *usecases.paging(page, per_page))
 
     @rpc
     def health(self):

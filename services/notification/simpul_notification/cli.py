@@ -17,6 +17,8 @@ import warnings
 
 from kombu.exceptions import OperationalError
 
+from simpul_common.audit import operator
+
 from .domain.delivery import STATUSES
 from .domain.plan import CHANNELS
 
@@ -74,17 +76,18 @@ def list_deliveries(args, notification) -> list[str]:
 
 def retry(args, notification) -> list[str]:
     if args.all:
-        retried = checked(notification.retry_parked(filters_of(args)))["retried"]
+        retried = checked(notification.retry_parked(filters_of(args), actor=operator()))["retried"]
         return [f"{retried} pengiriman yang diparkir masuk antrean lagi"]
     if filters_of(args):
         raise Refused([{"field": "--all", "message": "filter hanya berlaku bersama --all"}])
-    item = checked(notification.retry_delivery(args.id))["item"]
+    item = checked(notification.retry_delivery(args.id, actor=operator()))["item"]
     return [f"{item['id']} diulang: status {item['status']}"]
 
 
 def switch(paused: bool):
     def command(args, notification) -> list[str]:
-        state = checked(notification.pause_channel(args.owner, args.channel, paused, args.by))["item"]
+        state = checked(notification.pause_channel(args.owner, args.channel, paused, args.by,
+                                                       actor=operator()))["item"]
         return [f"saluran {state['channel']} milik {state['owner']} "
                 f"{'dijeda' if state['paused'] else 'dilanjutkan'}"]
     return command

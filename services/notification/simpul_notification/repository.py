@@ -4,10 +4,13 @@ from pymongo import ASCENDING, DESCENDING, ReturnDocument
 from pymongo.database import Database
 from pymongo.errors import BulkWriteError
 
+from simpul_common.audit import AuditLog
+
 RETRYABLE = ("pending",)
 
 
 def prepare(db: Database) -> None:
+    AuditLog.prepare(db)
     db.deliveries.create_index([("report_id", ASCENDING)])
     db.deliveries.create_index([("status", ASCENDING), ("next_attempt_at", ASCENDING)])
     db.deliveries.create_index([("status", ASCENDING), ("opd_code", ASCENDING)])

@@ -9,6 +9,7 @@ from nameko.rpc import RpcProxy, rpc
 from nameko.timer import timer
 
 from simpul_common import contracts, webhooks
+from simpul_common.audit import AuditLog
 from simpul_common.nameko_ext import Cached, Metrics, MongoDatabase, Publish, consume, on_broadcast
 
 from . import usecases
@@ -57,6 +58,10 @@ class NotificationService:
     def deliveries(self) -> DeliveryRepository:
         return DeliveryRepository(self.db)
 
+    @property
+    def audit(self) -> AuditLog:
+        return AuditLog(self.db, self.name)
+
     @consume("notification.cases")
     def on_case_event(self, received):
         timeout = float(self.config.get("REGISTRY_RPC_TIMEOUT_SECONDS", 5))
@@ -83,37 +88,53 @@ class NotificationService:
         return usecases.find(filters, page, per_page, self.deliveries)
 
     @rpc
-    def retry_delivery(self, notification_id):
-        return usecases.retry_one(notification_id, self.deliveries, self.courier, self.publish,
-                                  contracts.utc_now())
+    def retry_delivery(self, notification_id, actor=None):
+        return self.audit.after(actor, "delivery.retry", "delivery", usecases.retry_one(
+            notification_id, self.deliveries, self.courier, self.publish, contracts.utc_now()),
+            notification_id)
 
     @rpc
-    def retry_parked(self, filters=None):
-        return usecases.retry_parked(filters or {}, self.deliveries, contracts.utc_now())
+    def retry_parked(self, filters=None, actor=None):
+        done = usecases.retry_parked(filters or {}, self.deliveries, contracts.utc_now())
+        return self.audit.after(actor, "delivery.retry_parked", "delivery", done,
+                                filters=filters or {}, retried=done.get("retried")
+                                if isinstance(done, dict) else None)
 
     @rpc
-    def pause_channel(self, owner, channel, paused=True, by=None):
+    def pause_channel(self, owner, channel, paused=True, by=None, actor=None):
+        by = by or (actor or {}).get("id")
         done = usecases.set_paused(owner, channel, paused, by, self.deliveries, contracts.utc_now())
         self.paused_keys.forget()
-        return done
+        return self.audit.after(actor, "channel.pause" if paused else "channel.resume", "channel",
+                                done, f"{owner}|{channel}")
 
     @rpc
     def channel_states(self, owner):
         return [usecases.channel_view(s) for s in self.deliveries.channel_states(owner)]
 
     @rpc
-    def webhook_secret(self, opd_code):
-        """The secret an OPD checks its webhook signatures with (admin only, issue 7)."""
+    def webhook_secret(self, opd_code, actor=None):
+        """The secret an OPD checks its webhook signatures with (admin only, issue 7); each
+        read is audited."""
+        self.audit.record(actor, "webhook_secret.read", "opd", opd_code)
         return {"opd_code": opd_code,
                 "secret": webhooks.opd_secret(self.courier.master_key, opd_code)}
 
     @rpc
-    def inbox(self, posyandu_id, unread_only=False, page=1, per_page=50):
-        return usecases.inbox(posyandu_id, unread_only, page, per_page, self.deliveries)
+    def inbox(self, posyandu_id, unread_only=False, page=1, per_page=50, actor=None):
+        """The inbox of a Posyandu, for its own kader only (`actor`, checked here too)."""
+        refused = usecases.inbox_refused(posyandu_id, actor)
+        return refused or usecases.inbox(posyandu_id, unread_only, page, per_page, self.deliveries)
 
     @rpc
-    def mark_read(self, posyandu_id, ids):
-        return usecases.mark_read(posyandu_id, ids, self.deliveries, contracts.utc_now())
+    def mark_read(self, posyandu_id, ids, actor=None):
+        refused = usecases.inbox_refused(posyandu_id, actor)
+        return refused or usecases.mark_read(posyandu_id, ids, self.deliveries, contracts.utc_now())
+
+    @rpc
+    def audit_log(self, filters=None, page=1, per_page=50):
+        """Administrative changes and secret reads, with who made them (docs/security.md)."""
+        return self.audit.find(filters or {}, *usecases.paging(page, per_page))
 
     @rpc
     def health(self):

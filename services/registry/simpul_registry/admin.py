@@ -8,6 +8,8 @@ import argparse
 import getpass
 import sys
 
+from simpul_common.audit import AuditLog, operator
+
 from . import usecases
 from .repository import add_storage_arguments, opened
 
@@ -55,6 +57,10 @@ def main(argv=None) -> int:
         return 2
     with opened(args) as repo:
         result = ensure_admin(repo, args.username, args.name, args.kabupaten, password)
+        if "errors" not in result:
+            AuditLog(repo.db, "registry").record(
+                operator(), "admin.ensure", "person", result["item"]["id"],
+                kabupaten_code=args.kabupaten)
     if "errors" in result:
         for error in result["errors"]:
             print(f"Gagal: {error['field']}: {error['message']}", file=sys.stderr)

@@ -9,6 +9,7 @@ from pymongo import ASCENDING, InsertOne, ReplaceOne, UpdateOne
 from pymongo.database import Database
 from pymongo.errors import BulkWriteError
 
+from simpul_common.audit import AuditLog
 from simpul_common.nameko_ext.storage import connect
 
 from .domain import search
@@ -20,6 +21,7 @@ MAX_SEARCH_CANDIDATES = 20_000
 
 
 def prepare(db: Database) -> None:
+    AuditLog.prepare(db)
     db.regions.create_index([("parent", ASCENDING)])
     db.regions.create_index([("search", ASCENDING)])
     db.posyandu.create_index([("desa_code", ASCENDING)])

@@ -6,7 +6,7 @@ Answers to callers follow the error-result shape of the registry (docs/routing-r
 import datetime as dt
 import logging
 
-from simpul_common import contracts, metrics
+from simpul_common import access, contracts, metrics
 from simpul_common.regions import kabupaten_of
 
 from .domain import case as cases_domain
@@ -146,14 +146,36 @@ def instant(value) -> str:
 
 # --- reading --------------------------------------------------------------------------------
 
-def show(case_id: str, cases, now: str):
+def _visible(case_id: str, actor, cases):
+    """The stored case if `actor` may see it; else None, as for a case that does not exist."""
     case = cases.get(case_id)
+    if case is None or not isinstance(actor, dict) or not access.sees_case(actor, _place(case)):
+        return None
+    return case
+
+
+def _place(case: dict) -> dict:
+    """A stored case in the shape `access.sees_case` reads (its view's `opd`)."""
+    return {**case, "opd": {"code": case.get("opd_code")}}
+
+
+def show(case_id: str, actor, cases, now: str):
+    case = _visible(case_id, actor, cases)
     return None if case is None else cases_domain.view(case, now, with_history=True)
 
 
-def history(case_id: str, cases):
-    case = cases.get(case_id)
+def history(case_id: str, actor, cases):
+    case = _visible(case_id, actor, cases)
     return None if case is None else cases_domain.history_view(case)
+
+
+def find_for(actor, filters: dict, page: int, per_page: int, cases, now: str) -> dict:
+    """`find`, narrowed to the cases `actor` may see whatever `filters` say."""
+    try:
+        narrowed = access.narrowed(actor if isinstance(actor, dict) else {}, filters or {})
+    except access.Forbidden:
+        return error(403, "actor", "peran ini tidak dapat melihat kasus")
+    return find(narrowed, page, per_page, cases, now)
 
 
 def find(filters: dict, page: int, per_page: int, cases, now: str) -> dict:
@@ -169,15 +191,15 @@ def find(filters: dict, page: int, per_page: int, cases, now: str) -> dict:
             "page": page, "per_page": per_page}
 
 
-def household(household_ref: str, cases, now: str) -> dict:
-    """Every case of one household, across the six SPM areas."""
-    found = find({"household_ref": household_ref}, 1, MAX_PER_PAGE, cases, now)
+def household(household_ref: str, actor, cases, now: str) -> dict:
+    """Every case of one household `actor` may see, across the six SPM areas."""
+    found = find_for(actor, {"household_ref": household_ref}, 1, MAX_PER_PAGE, cases, now)
     if "errors" in found:
         return found
     by_area: dict[str, list] = {}
     for item in found["items"]:
         by_area.setdefault(item["spm_area"], []).append(item)
-    still_open = find({"household_ref": household_ref, "queue": "open"}, 1, 1, cases, now)
+    still_open = find_for(actor, {"household_ref": household_ref, "queue": "open"}, 1, 1, cases, now)
     return {"household_ref": household_ref, "total": found["total"], "by_area": by_area,
             "open": still_open["total"]}
 

@@ -19,7 +19,7 @@ KeyId = Annotated[str, Path(min_length=1, max_length=64, examples=["3f2a9c0d1e4b
              summary="Create an API key for one OPD; the whole key is shown only in this answer")
 def create_api_key(rpc: Rpc, body: ApiKeyIn, who: Admin):
     within(who, body.opd_code[:5])
-    return registry_answer(rpc.call("registry", "create_api_key", body.sent()))
+    return registry_answer(rpc.call("registry", "create_api_key", body.sent(), actor=who.actor()))
 
 
 @router.get("", response_model=Page[ApiKey], summary="API keys, filtered and paginated")
@@ -36,6 +36,6 @@ def revoke_api_key(rpc: Rpc, principals: Principals, key_id: KeyId, who: Admin):
                                            {"kabupaten_code": who.kabupaten_code}, key_id):
         raise HTTPException(404, detail=f"kunci API {key_id} tidak ada di kabupaten/kota "
                                         f"{who.kabupaten_code}")
-    key = write(rpc, "revoke_api_key", key_id)
+    key = write(rpc, "revoke_api_key", key_id, actor=who.actor())
     principals.forget()   # cached by the key's hash, which only the client knows: drop them all
     return key

@@ -36,12 +36,13 @@ STILL_OPEN = ("closed", "linked")   # routing's `open` queue leaves these out
 
 
 def _cases(rpc: RpcPool, filters: CaseFilters, paging: Paging, principal: Principal) -> dict:
-    return find(rpc, "find_cases", narrowed(filters, principal), paging, service="routing")
+    return find(rpc, "find_cases", narrowed(filters, principal), paging, service="routing",
+                actor=principal.actor())
 
 
 def _case(rpc: RpcPool, case_id: uuid.UUID, principal: Principal) -> dict:
     """The case with its history, if the caller may see it; else 404."""
-    found = registry_answer(rpc.call("routing", "get_case", str(case_id)))
+    found = registry_answer(rpc.call("routing", "get_case", str(case_id), principal.actor()))
     return seen(found, principal, scope.sees_case, f"kasus {case_id} tidak ditemukan")
 
 
@@ -80,7 +81,7 @@ def get_case(rpc: Rpc, case_id: CaseId, who: CaseReader):
             summary="The audit trail of a case, oldest first")
 def case_history(rpc: Rpc, case_id: CaseId, who: CaseReader):
     _case(rpc, case_id, who)
-    return registry_answer(rpc.call("routing", "case_history", str(case_id)),
+    return registry_answer(rpc.call("routing", "case_history", str(case_id), who.actor()),
                            missing=f"kasus {case_id} tidak ditemukan")
 
 
@@ -128,7 +129,8 @@ def triage(rpc: Rpc, paging: Pages, who: TriageReader,
 def household_cases(rpc: Rpc, who: CaseReader,
                     household_ref: Annotated[str, Path(pattern=HOUSEHOLD_REF_PATTERN)]):
     narrowed(CaseFilters(), who)   # 403 for whom no case is visible
-    answer = registry_answer(rpc.call("routing", "household_cases", household_ref), where="path")
+    answer = registry_answer(rpc.call("routing", "household_cases", household_ref, who.actor()),
+                             where="path")
     return visible_household(answer, who)
 
 

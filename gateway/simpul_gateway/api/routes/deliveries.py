@@ -27,8 +27,8 @@ SWITCH = {"response_model": ChannelStateOut, "responses": {
     **OPD_MISSING, 422: {"description": "Unknown channel"}}}
 
 
-def _notification(rpc: RpcPool, method: str, *args, where: str = "body"):
-    return registry_answer(rpc.call("notification", method, *args), where=where)
+def _notification(rpc: RpcPool, method: str, *args, where: str = "body", **kwargs):
+    return registry_answer(rpc.call("notification", method, *args, **kwargs), where=where)
 
 
 def _own(filters: BaseModel, who: Principal) -> BaseModel:
@@ -55,7 +55,8 @@ def list_deliveries(rpc: Rpc, paging: Pages, filters: Annotated[DeliveryFilters,
 @router.post("/deliveries/retry-parked", summary="Retry every parked delivery the filters match",
              description="They go back in line at once and are sent within a second.")
 def retry_parked(rpc: Rpc, body: RetryParkedIn, who: Admin) -> dict[str, int]:
-    return _notification(rpc, "retry_parked", _own(body, who).model_dump(mode="json", exclude_none=True))
+    return _notification(rpc, "retry_parked", _own(body, who).model_dump(mode="json", exclude_none=True),
+                         actor=who.actor())
 
 
 @router.post("/deliveries/{notification_id}/retry", response_model=DeliveryOut,
@@ -66,7 +67,7 @@ def retry_parked(rpc: Rpc, body: RetryParkedIn, who: Admin) -> dict[str, int]:
                  409: {"description": "The delivery is not parked"}})
 def retry_delivery(rpc: Rpc, notification_id: NotificationId, who: Admin):
     within(who, None)
-    return _notification(rpc, "retry_delivery", str(notification_id))["item"]
+    return _notification(rpc, "retry_delivery", str(notification_id), actor=who.actor())["item"]
 
 
 @router.get("/opds/{kabupaten}/{short_code}/channels", response_model=list[ChannelStateOut],
@@ -79,7 +80,8 @@ def channel_states(rpc: Rpc, kabupaten: Kabupaten, short_code: ShortCode, who: A
 def _switch(rpc: RpcPool, who: Principal, kabupaten: str, short_code: str, channel: str,
             paused: bool) -> dict:
     code = _known_opd(rpc, who, kabupaten, short_code)
-    return _notification(rpc, "pause_channel", code, channel, paused, who.id, where="path")["item"]
+    return _notification(rpc, "pause_channel", code, channel, paused, who.id, where="path",
+                         actor=who.actor())["item"]
 
 
 @router.post("/opds/{kabupaten}/{short_code}/channels/{channel}/pause", **SWITCH,
@@ -97,4 +99,5 @@ def resume_channel(rpc: Rpc, kabupaten: Kabupaten, short_code: ShortCode, channe
 @router.get("/opds/{kabupaten}/{short_code}/webhook-secret", response_model=WebhookSecretOut,
             responses=OPD_MISSING, summary="The secret an OPD checks its webhook signatures with")
 def webhook_secret(rpc: Rpc, kabupaten: Kabupaten, short_code: ShortCode, who: Admin):
-    return _notification(rpc, "webhook_secret", _known_opd(rpc, who, kabupaten, short_code))
+    return _notification(rpc, "webhook_secret", _known_opd(rpc, who, kabupaten, short_code),
+                         actor=who.actor())

@@ -16,11 +16,12 @@ router = APIRouter(prefix="/api/v1/inbox", tags=["inbox"], responses=DENIED)
 def inbox(rpc: Rpc, paging: Pages, who: Kader,
           unread_only: Annotated[bool, Query(description="Only the unread items")] = False):
     answer = rpc.call("notification", "inbox", who.posyandu_id, unread_only, paging.page,
-                      paging.per_page)
+                      paging.per_page, actor=who.actor())
     return registry_answer(answer, where="query")
 
 
 @router.post("/read", summary="Mark items of the kader's inbox read",
              description="Ids of other Posyandu's items, or already read, are left as they are.")
 def mark_read(rpc: Rpc, who: Kader, body: MarkReadIn) -> dict[str, int]:
-    return registry_answer(rpc.call("notification", "mark_read", who.posyandu_id, body.ids))
+    return registry_answer(rpc.call("notification", "mark_read", who.posyandu_id, body.ids,
+                                    actor=who.actor()))

@@ -32,11 +32,11 @@ def get_opd(rpc: Rpc, kabupaten: Kabupaten, short_code: ShortCode, who: Caller):
              summary="Register an OPD; its own RabbitMQ queue is added as a channel")
 def create_opd(rpc: Rpc, body: OpdIn, response: Response, who: Admin):
     within(who, body.kabupaten_code)
-    return created(response, write(rpc, "create_opd", body.sent()), "opds")
+    return created(response, write(rpc, "create_opd", body.sent(), actor=who.actor()), "opds")
 
 
 @router.patch("/{kabupaten}/{short_code}", response_model=Opd,
               summary="Change an OPD's name, units, channels or active flag")
 def update_opd(rpc: Rpc, kabupaten: Kabupaten, short_code: ShortCode, body: OpdChanges, who: Admin):
     within(who, kabupaten)
-    return write(rpc, "update_opd", f"{kabupaten}/{short_code}", body.sent())
+    return write(rpc, "update_opd", f"{kabupaten}/{short_code}", body.sent(), actor=who.actor())

@@ -33,7 +33,8 @@ def get_posyandu(rpc: Rpc, posyandu_id: PosyanduId, who: Caller):
 @router.post("", status_code=201, response_model=Posyandu, summary="Register a Posyandu")
 def create_posyandu(rpc: Rpc, body: PosyanduIn, response: Response, who: Admin):
     within(who, body.desa_code[:5])
-    return created(response, write(rpc, "create_posyandu", body.sent()), "posyandu")
+    item = write(rpc, "create_posyandu", body.sent(), actor=who.actor())
+    return created(response, item, "posyandu")
 
 
 @router.patch("/{posyandu_id}", response_model=Posyandu,
@@ -42,7 +43,7 @@ def update_posyandu(rpc: Rpc, posyandu_id: PosyanduId, body: PosyanduChanges, wh
     if who.kabupaten_code:
         _own(rpc, who, posyandu_id)
         within(who, (body.desa_code or who.kabupaten_code)[:5])
-    return write(rpc, "update_posyandu", posyandu_id, body.sent())
+    return write(rpc, "update_posyandu", posyandu_id, body.sent(), actor=who.actor())
 
 
 def _own(rpc: RpcPool, who: Principal, posyandu_id: str) -> None:
@@ -51,6 +52,7 @@ def _own(rpc: RpcPool, who: Principal, posyandu_id: str) -> None:
 
 
 @router.post("/import", response_model=ImportReport, openapi_extra=OPENAPI_BODY,
+             responses={415: {"description": "Not text/csv nor multipart/form-data"}},
              summary="Create or update Posyandu from a CSV file (UTF-8, at most 5 MB)",
              description="Columns `registration_number,name,desa_code,ilp,six_spm,active,kader`; "
                          "good rows are imported together, bad rows are explained in the report "
@@ -61,7 +63,8 @@ def import_posyandu(who: Admin, rpc: Rpc, text: CsvText,   # `who` first: no str
     if who.kabupaten_code:
         for desa_code in desa_codes(text):
             within(who, desa_code[:5])
-    return registry_answer(rpc.call("registry", "import_posyandu", text, dry_run))
+    return registry_answer(rpc.call("registry", "import_posyandu", text, dry_run,
+                                    actor=who.actor()))
 
 
 def desa_codes(text: str) -> set[str]:

@@ -50,7 +50,7 @@ def as_csv(table: dict) -> str:
     return out.getvalue()
 
 
-@router.get("/summary", response_model=Summary,
+@router.get("/summary", response_model=Summary, responses=UNKNOWN,
             summary="Report counts of a region by status, SPM area, service type, kind and OPD")
 def summary(rpc: Rpc, cache: RegistryCache, region: Region, who: Caller):
     known_region(rpc, cache, region)

@@ -27,7 +27,7 @@ def list_rules(rpc: Rpc, paging: Pages, filters: Annotated[RuleFilters, Query()]
              summary="Add a rule, in force from `valid_from` (default today)")
 def create_rule(rpc: Rpc, body: RuleIn, who: Admin):
     within(who, body.region_prefix[:5])
-    return write(rpc, "create_rule", body.sent())
+    return write(rpc, "create_rule", body.sent(), actor=who.actor())
 
 
 @router.post("/routing-rules/{rule_id}/end", response_model=Rule,
@@ -38,10 +38,11 @@ def end_rule(rpc: Rpc, rule_id: Annotated[str, Path(min_length=1, max_length=200
     if who.kabupaten_code and not found_in(rpc, "find_rules", {"kabupaten_code": who.kabupaten_code},
                                            rule_id):
         raise HTTPException(404, detail=f"aturan {rule_id} tidak ada di kabupaten/kota {who.kabupaten_code}")
-    return write(rpc, "end_rule", rule_id, body.valid_to.isoformat())
+    return write(rpc, "end_rule", rule_id, body.valid_to.isoformat(), actor=who.actor())
 
 
 @router.get("/registry/coverage", response_model=Coverage,
+            responses={404: {"description": "No such kabupaten/kota in the registry"}},
             summary="Every (service type, kecamatan) with no responsible OPD")
 def coverage(rpc: Rpc, who: Caller,
              kabupaten: Annotated[str, Query(pattern=KABUPATEN_PATTERN, examples=["33.25"])],

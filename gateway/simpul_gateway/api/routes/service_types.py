@@ -27,4 +27,4 @@ def update_service_type(rpc: Rpc, body: ServiceTypeChanges, who: Admin,
     within(who, None)
     if code not in SERVICE_TYPES:
         raise HTTPException(404, detail=f"jenis layanan {code} tidak ada dalam katalog SPM")
-    return write(rpc, "update_service_type", code, body.sent())
+    return write(rpc, "update_service_type", code, body.sent(), actor=who.actor())

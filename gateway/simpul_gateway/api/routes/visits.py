@@ -7,7 +7,7 @@ from fastapi import APIRouter, Response
 from simpul_common import contracts
 
 from ..access import DENIED
-from ..deps import Commands, DataKey, Filer, RegistryCache, Rpc
+from ..deps import Commands, DataKey, Filer, Limits, RegistryCache, Rpc
 from ..submission import (IdempotencyKey, body_hash, check_filer, check_place, checked_key,
                           household_ref, submit)
 from ...schemas import VisitAccepted, VisitIn
@@ -32,11 +32,12 @@ def need_report_id(visit_id: str, position: int) -> str:
                          "A 503 may leave some needs filed: send an `Idempotency-Key` and retry "
                          "with it, so none is filed twice.")
 def record_visit(visit: VisitIn, rpc: Rpc, cache: RegistryCache, commands: Commands,
-                 key: DataKey, response: Response, who: Filer,
+                 key: DataKey, response: Response, who: Filer, limits: Limits,
                  idempotency_key: IdempotencyKey = None):
     checked_key(idempotency_key)
     check_filer(who, visit.desa_code, visit.posyandu_id)
     check_place(visit.desa_code, visit.posyandu_id, rpc, cache)
+    limits.filing(visit.posyandu_id, len(visit.needs))   # all needs or none
     visit_id = visit_id_for(visit, idempotency_key)
     household, hashed_body = household_ref(key, visit.citizen), body_hash(key, visit)
     reports = []

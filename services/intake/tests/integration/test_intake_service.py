@@ -9,6 +9,8 @@ from simpul_devtools.pytest_fixtures import wait_until
 from simpul_intake.service import IntakeService
 
 NIK = "3325014501900003"
+KADER = {"role": "kader", "id": "p-kader", "name": "Kader", "opd_code": None,
+         "posyandu_id": "P332501200101", "kabupaten_code": None}
 
 
 @pytest.fixture
@@ -41,8 +43,11 @@ def test_stores_a_submission_sealed_and_announces_it(intake, broker, data_key, r
     raw = json.dumps(stored, default=str) + json.dumps(received)
     assert NIK not in raw and "Balita belum" not in raw and "81234567890" not in raw
 
-    shown = rpc.intake.get_report(envelope["data"]["report_id"])
-    assert shown["description"] == "Balita belum imunisasi"
+    shown = rpc.intake.get_report(envelope["data"]["report_id"], KADER)
+    assert "Balita belum" not in json.dumps(shown) and NIK not in json.dumps(shown)
+    assert sealing.open_sealed(sealing.load_key(data_key), shown["sealed_description"],
+                               sealing.reveal_context(shown["id"], "description")) == {
+        "text": "Balita belum imunisasi"}
     assert shown["citizen"]["nik"] != NIK and shown["citizen"]["nik"].startswith("3325")
 
 
@@ -74,7 +79,7 @@ def test_tracks_routing_and_delivery_once(intake, broker, data_key, rpc):
     broker.publish(routed_envelope)
     broker.publish(routed_envelope)
 
-    report = wait_until(lambda: (r := rpc.intake.get_report(report_id))["status"] == "routed" and r,
+    report = wait_until(lambda: (r := rpc.intake.get_report(report_id, KADER))["status"] == "routed" and r,
                         what="routed")
     assert report["assigned_opd"] == {"code": "33.25/dinkes",
                                       "name": "Dinas Kesehatan Kabupaten Batang"}

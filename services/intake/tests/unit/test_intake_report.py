@@ -79,7 +79,8 @@ def test_a_new_report_has_seen_no_position_of_a_case_yet():
 def test_a_linked_report_tracks_the_case_it_joined():
     changes, entry, sequence = tracked(contracts.ReportLinked(
         case_id="r-0", linked_at="2026-11-02T03:00:01.000+00:00", **REPORT))
-    assert changes == {"status": "linked", "linked_to": "r-0"}
+    assert changes == {"status": "linked", "linked_to": "r-0",
+                       "closed_at": "2026-11-03T03:00:00.000+00:00"}   # a duplicate ends there
     assert (entry["event_id"], entry["type"], entry["case_id"]) == ("e-1", "report.linked", "r-0")
     assert sequence == 0
 
@@ -92,7 +93,7 @@ def test_a_case_change_sets_the_status_its_deadline_its_holder_and_level():
         opd_name="Dinas Kesehatan", due_at="2026-11-06T16:59:59.999+00:00", **REPORT))
     assert changes == {"status": "acknowledged", "due_at": "2026-11-06T16:59:59.999+00:00",
                        "assigned_opd": {"code": "33.25/dinkes", "name": "Dinas Kesehatan"},
-                       "escalation_level": 0}
+                       "escalation_level": 0, "closed_at": None}
     assert (entry["type"], entry["action"], entry["status"], entry["actor_role"]) == (
         "case.changed", "acknowledge", "acknowledged", "opd_officer")
     assert sequence == 1
@@ -104,7 +105,7 @@ def test_a_case_change_no_opd_holds_clears_the_assigned_opd():
         kabupaten_code="33.25", escalation_level=0, changed_at="2026-11-03T03:00:00.000+00:00",
         sequence=2, opd_code=None, due_at=None, **REPORT))
     assert changes == {"status": "rejected", "due_at": None, "assigned_opd": None,
-                       "escalation_level": 0}
+                       "escalation_level": 0, "closed_at": None}   # triage is not an end
     assert sequence == 2
 
 
@@ -143,3 +144,58 @@ def test_a_case_change_entry_keeps_only_the_facts_of_the_move():
         opd_code="33.25/dinsos", opd_name="Dinas Sosial", **REPORT))
     assert set(entry) == {"event_id", "type", "at", "action", "status", "actor_role"}
     assert changes["assigned_opd"] == {"code": "33.25/dinsos", "name": "Dinas Sosial"}
+
+
+def moved(action, to_status, at, sequence=3):
+    return tracked(contracts.CaseChanged(
+        action=action, from_status="resolved", to_status=to_status, actor_role="kader",
+        kabupaten_code="33.25", escalation_level=0, changed_at=at, sequence=sequence,
+        opd_code="33.25/dinkes", opd_name="Dinas Kesehatan", **REPORT), at=at)
+
+
+def test_a_case_that_ends_records_when_in_utc_and_under_the_case_position():
+    changes, _, sequence = moved("confirm", "closed", "2026-11-05T10:00:00+07:00")
+    assert changes["closed_at"] == "2026-11-05T03:00:00.000+00:00"
+    assert sequence == 3
+    assert domain.guarded(changes)["case_sequence"]["closed_at"] == changes["closed_at"]
+
+
+def test_a_case_that_moves_on_again_is_no_longer_closed():
+    changes, _, _ = moved("reopen", "reopened", "2026-11-05T03:00:00.000Z")
+    assert changes["closed_at"] is None
+
+
+@pytest.mark.parametrize("instant, months, before", [
+    ("2026-11-05T03:00:00.000+00:00", 24, "2024-11-05T03:00:00.000+00:00"),
+    ("2026-03-31T12:00:00.000+00:00", 1, "2026-02-28T12:00:00.000+00:00"),
+    ("2028-03-31T00:00:00.000+00:00", 1, "2028-02-29T00:00:00.000+00:00"),
+    ("2026-01-15T00:00:00+07:00", 2, "2025-11-14T17:00:00.000+00:00"),
+])
+def test_retention_counts_calendar_months_back(instant, months, before):
+    assert domain.months_before(instant, months) == before
+
+
+def test_an_erasure_clears_the_sealed_content_and_every_keyed_hash_and_says_why():
+    changes = domain.erasure("2026-11-05T03:00:00.000+00:00", "retention")
+    assert changes == {"sealed": None, "citizen_ref": None, "household_ref": None,
+                       "body_hash": None,
+                       "erased": {"at": "2026-11-05T03:00:00.000+00:00", "reason": "retention"}}
+
+
+def test_an_erased_report_shows_when_and_nothing_personal_but_keeps_what_spm_counts():
+    report = {**domain.new_report(submit(citizen_ref="c" * 64, household_ref="hh-1"),
+                                  "2026-11-02T03:00:00.000+00:00"),
+              **domain.erasure("2027-01-01T00:00:00.000+00:00", "retention")}
+    view = domain.public_view(report, {})
+    assert (view["description"], view["citizen"], view["household_ref"]) == (None, None, None)
+    assert view["erased_at"] == "2027-01-01T00:00:00.000+00:00"
+    assert (view["service_type"], view["desa_code"], view["posyandu_id"], view["status"]) == (
+        "kesehatan.balita", "33.25.01.2001", "P332501200101", "received")
+    assert "citizen_ref" not in view
+
+
+def test_a_new_report_keeps_the_citizen_reference_and_is_neither_closed_nor_erased():
+    report = domain.new_report(submit(citizen_ref="c" * 64), "2026-11-02T03:00:00.000+00:00")
+    assert (report["citizen_ref"], report["closed_at"], report["erased"]) == ("c" * 64, None, None)
+    assert domain.public_view(report, {})["erased_at"] is None
+    assert "c" * 64 not in str(domain.received_event(report))

@@ -10,7 +10,23 @@ from simpul_intake.repository import ReportNotFound
 
 KEY = sealing.load_key(sealing.new_key())
 CITIZEN = {"name": "Siti Aminah", "nik": "3325014101900001", "phone": "+6281234567890"}
+CITIZEN_REF = sealing.keyed_hash(KEY, "nik", CITIZEN["nik"])
 RECEIVED_AT = "2026-11-02T03:00:00.000+00:00"
+
+
+def actor(role, **bound):
+    return {"role": role, "id": f"p-{role}", "name": f"Orang {role}", "opd_code": None,
+            "posyandu_id": None, "kabupaten_code": None, **bound}
+
+
+KADER = actor("kader", posyandu_id="P332501200101")
+OTHER_KADER = actor("kader", posyandu_id="P332501200102")
+DINKES = actor("opd_officer", opd_code="33.25/dinkes")
+DINSOS = actor("opd_officer", opd_code="33.25/dinsos")
+TPH = actor("tph", kabupaten_code="33.25")
+ADMIN = actor("admin")
+BATAM_ADMIN = actor("admin", kabupaten_code="21.71")
+BATANG_ADMIN = actor("admin", kabupaten_code="33.25")
 
 
 @pytest.fixture(autouse=True)
@@ -60,13 +76,40 @@ class FakeReportRepository:
         report["history"].append(dict(entry))
         return True
 
+    def of_citizen(self, citizen_ref):
+        return [copy.deepcopy(r) for r in self.reports.values() if r.get("citizen_ref") == citizen_ref]
 
-def submit(report_id="r-1", body_hash="h1", description="Balita belum diimunisasi"):
+    def erase(self, report_ids, erasure):
+        return self._erase([r for r in self.reports.values() if r["_id"] in report_ids], erasure)
+
+    def erase_closed_before(self, instant, erasure):
+        return self._erase([r for r in self.reports.values()
+                            if r.get("closed_at") is not None and r["closed_at"] < instant], erasure)
+
+    def _erase(self, found, erasure):
+        found = [r for r in found if r.get("erased") is None]
+        for report in found:
+            report.update(copy.deepcopy(erasure))
+        return len(found)
+
+
+class FakeAuditLog:
+    def __init__(self):
+        self.entries = []
+
+    def record(self, actor, action, target_type, target_id, **details):
+        self.entries.append({"actor": (actor or {"id": "system"})["id"], "action": action,
+                             "target": (target_type, target_id), "details": details})
+
+
+def submit(report_id="r-1", body_hash="h1", description="Balita belum diimunisasi",
+           desa_code="33.25.01.2001", posyandu_id="P332501200101"):
     sealed = sealing.seal(KEY, {"description": description, "citizen": CITIZEN}, report_id)
     return contracts.SubmitReport(
         report_id=report_id, kind="service_need", service_type="kesehatan.balita",
-        desa_code="33.25.01.2001", posyandu_id="P332501200101", sealed=sealed,
-        body_hash=body_hash, submitted_at="2026-11-02T02:59:00+00:00")
+        desa_code=desa_code, posyandu_id=posyandu_id, sealed=sealed,
+        body_hash=body_hash, submitted_at="2026-11-02T02:59:00+00:00", citizen_ref=CITIZEN_REF,
+        household_ref="hh-1")
 
 
 def received(message, event_id, at="2026-11-02T03:00:01+00:00"):
@@ -99,6 +142,15 @@ def delivered(report_id="r-1"):
 @pytest.fixture
 def reports():
     return FakeReportRepository()
+
+
+@pytest.fixture
+def audit():
+    return FakeAuditLog()
+
+
+def show(reports, who=TPH, key=KEY, audit=None):
+    return usecases.show_report("r-1", who, reports, audit or FakeAuditLog(), key)
 
 
 def test_a_submission_is_stored_and_announced(reports):
@@ -177,14 +229,15 @@ def test_tracking_an_unknown_report_is_an_error(reports):
         usecases.track(received(routed("nope"), "e-routed"), reports)
 
 
-def test_showing_a_report_opens_its_content_and_masks_the_citizen(reports):
+def test_showing_a_report_seals_its_description_for_the_reader_and_masks_the_citizen(reports):
     usecases.accept_submission(submit(), reports, lambda e: None)
     usecases.track(received(routed(), "e-routed"), reports)
     usecases.track(received(delivered(), "e-delivered", at="2026-11-02T03:00:02+00:00"), reports)
 
-    view = usecases.show_report("r-1", reports, KEY)
+    view = show(reports)
 
-    assert view["description"] == "Balita belum diimunisasi"
+    assert view["description"] is None and "Balita belum" not in str(view)
+    assert opened(view, "description") == {"text": "Balita belum diimunisasi"}
     assert view["citizen"]["nik"] != CITIZEN["nik"]
     assert CITIZEN["nik"] not in str(view) and CITIZEN["phone"] not in str(view)
     assert view["delivery"] == {"state": "delivered", "deliveries": [
@@ -195,13 +248,13 @@ def test_showing_a_report_opens_its_content_and_masks_the_citizen(reports):
 
 
 def test_showing_an_unknown_report_gives_none(reports):
-    assert usecases.show_report("nope", reports, KEY) is None
+    assert usecases.show_report("nope", ADMIN, reports, FakeAuditLog(), KEY) is None
 
 
 def test_a_report_cannot_be_shown_with_another_key(reports):
     usecases.accept_submission(submit(), reports, lambda e: None)
     with pytest.raises(sealing.SealError):
-        usecases.show_report("r-1", reports, sealing.load_key(sealing.new_key()))
+        show(reports, key=sealing.load_key(sealing.new_key()))
 
 
 # --- the case lifecycle, as the report follows it ---------------------------------------------
@@ -254,7 +307,7 @@ def test_a_report_joined_to_an_open_case_shows_as_linked_to_it(reports):
     assert (report["status"], report["linked_to"]) == ("linked", "r-0")
     assert report["assigned_opd"] is None
     assert report["history"][-1]["case_id"] == "r-0"
-    view = usecases.show_report("r-1", reports, KEY)
+    view = show(reports)
     assert (view["status"], view["linked_to"]) == ("linked", "r-0")
 
 
@@ -305,7 +358,7 @@ def test_an_escalation_raises_the_level_and_keeps_the_status(reports):
     last = report["history"][-1]
     assert (last["type"], last["level"], last["target"], last["deadline"]) == (
         "case.escalated", 1, "opd_head", "resolve")
-    assert usecases.show_report("r-1", reports, KEY)["escalation_level"] == 1
+    assert show(reports)["escalation_level"] == 1
 
 
 def test_a_move_after_an_escalation_sets_the_level_it_announces(reports):
@@ -431,3 +484,173 @@ def test_a_routing_decision_dated_before_receipt_by_a_skewed_clock_still_applies
     report = reports.get("r-1")
     assert (report["status"], report["case_sequence"]) == ("routed", 0)
     assert report["assigned_opd"]["code"] == "33.25/dinkes"
+
+
+# --- who sees what, and the audit of it (docs/privacy.md) -------------------------------------
+
+def opened(view, part="citizen"):
+    token = view[f"sealed_{part}"]
+    return sealing.open_sealed(KEY, token, sealing.reveal_context(view["id"], part))
+
+
+def routed_report(reports):
+    usecases.accept_submission(submit(), reports, lambda e: None)
+    usecases.track(received(routed(), "e-routed"), reports)
+
+
+@pytest.mark.parametrize("who", [KADER, DINKES])
+def test_the_kader_of_the_posyandu_and_the_opd_it_went_to_get_the_full_citizen_sealed(
+        reports, audit, who):
+    routed_report(reports)
+    view = show(reports, who, audit=audit)
+
+    assert view["citizen"]["nik"] != CITIZEN["nik"], "the citizen in clear stays masked"
+    assert CITIZEN["nik"] not in str(view) and "81234567890" not in str(view)
+    assert opened(view) == CITIZEN
+    assert audit.entries == [{"actor": who["id"], "action": "report.read",
+                              "target": ("report", "r-1"), "details": {"revealed": True}}]
+
+
+@pytest.mark.parametrize("who", [TPH, ADMIN, BATANG_ADMIN])
+def test_others_who_see_the_report_see_the_citizen_masked_only(reports, audit, who):
+    routed_report(reports)
+    view = show(reports, who, audit=audit)
+
+    assert view["citizen"]["nik"].startswith("3325") and "sealed_citizen" not in view
+    assert audit.entries[0]["details"] == {"revealed": False}
+
+
+@pytest.mark.parametrize("who", [OTHER_KADER, DINSOS, BATAM_ADMIN, actor("viewer"),
+                                 actor("tph", kabupaten_code="21.71"), None, {}])
+def test_whoever_may_not_see_the_report_gets_none_as_for_a_missing_one_and_nothing_is_audited(
+        reports, audit, who):
+    routed_report(reports)
+    assert show(reports, who, audit=audit) is None
+    assert audit.entries == []
+
+
+def test_a_report_no_opd_holds_yet_is_revealed_to_its_kader_only(reports, audit):
+    usecases.accept_submission(submit(), reports, lambda e: None)
+    assert show(reports, DINKES, audit=audit) is None
+    assert "sealed_citizen" in show(reports, KADER, audit=audit)
+
+
+# --- retention --------------------------------------------------------------------------------
+
+def closed(reports, report_id, at, seq=1):
+    usecases.accept_submission(submit(report_id), reports, lambda e: None)
+    message = contracts.CaseChanged(
+        action="confirm", from_status="resolved", to_status="closed", actor_role="kader",
+        kabupaten_code="33.25", escalation_level=0, changed_at=at, sequence=seq,
+        opd_code="33.25/dinkes", opd_name="Dinkes", **{**REPORT, "report_id": report_id})
+    usecases.track(received(message, f"e-close-{report_id}", at=at), reports)
+
+
+def test_retention_erases_only_the_reports_closed_more_than_the_months_ago(reports, audit):
+    closed(reports, "old", "2024-11-01T00:00:00.000+00:00")
+    closed(reports, "recent", "2025-06-01T00:00:00.000+00:00")
+    usecases.accept_submission(submit("open"), reports, lambda e: None)
+
+    done = usecases.apply_retention(24, reports, audit, "2026-11-02T03:00:00.000+00:00")
+
+    assert done == {"erased": 1, "months": 24, "closed_before": "2024-11-02T03:00:00.000+00:00"}
+    old = reports.get("old")
+    assert old["erased"] == {"at": "2026-11-02T03:00:00.000+00:00", "reason": "retention"}
+    assert (old["sealed"], old["citizen_ref"], old["household_ref"]) == (None, None, None)
+    assert (old["status"], old["service_type"], old["desa_code"]) == (
+        "closed", "kesehatan.balita", "33.25.01.2001")
+    assert reports.get("recent")["erased"] is None and reports.get("open")["erased"] is None
+    assert audit.entries == [{"actor": "system", "action": "retention.erase",
+                              "target": ("report", None), "details": {"count": 1, "months": 24}}]
+    view = usecases.show_report("old", KADER, reports, audit, KEY)
+    assert (view["description"], view["citizen"]) == (None, None)
+    assert view["erased_at"] == "2026-11-02T03:00:00.000+00:00"
+    assert not {"sealed_citizen", "sealed_description"} & set(view)
+
+
+def test_retention_set_to_zero_keeps_everything_and_a_sweep_with_nothing_due_leaves_no_entry(
+        reports, audit):
+    closed(reports, "old", "2020-01-01T00:00:00.000+00:00")
+    assert usecases.apply_retention(0, reports, audit, RECEIVED_AT)["erased"] == 0
+    assert reports.get("old")["erased"] is None
+    usecases.apply_retention(24, reports, audit, RECEIVED_AT)
+    assert usecases.apply_retention(24, reports, audit, RECEIVED_AT)["erased"] == 0
+    assert len(audit.entries) == 1
+
+
+def test_retention_refuses_an_instant_it_cannot_read(reports, audit):
+    assert usecases.apply_retention(24, reports, audit, "kemarin")["status"] == 422
+    assert usecases.apply_retention(24, reports, audit, "2026-11-02T03:00:00")["status"] == 422
+
+
+def test_a_submission_redelivered_after_erasure_does_not_warn_of_a_reused_key(reports, caplog):
+    closed(reports, "old", "2020-01-01T00:00:00.000+00:00")
+    usecases.apply_retention(24, reports, FakeAuditLog(), RECEIVED_AT)
+    with caplog.at_level(logging.WARNING):
+        usecases.accept_submission(submit("old"), reports, lambda e: None)
+    assert "idempotency key reused" not in caplog.text
+
+
+# --- a citizen's export and erasure -----------------------------------------------------------
+
+def citizens_reports(reports):
+    usecases.accept_submission(submit("batang-1"), reports, lambda e: None)
+    usecases.accept_submission(submit("batang-2"), reports, lambda e: None)
+    usecases.accept_submission(submit("batam-1", desa_code="21.71.01.1002",
+                                      posyandu_id="P217101100201"), reports, lambda e: None)
+
+
+def test_an_export_hands_an_admin_every_report_of_the_citizen_sealed(reports, audit):
+    citizens_reports(reports)
+    export = usecases.export_citizen(CITIZEN_REF, ADMIN, reports, audit, KEY)
+
+    assert export["total"] == 3
+    assert CITIZEN["nik"] not in str(export) and "Balita belum" not in str(export)
+    first = export["items"][0]
+    assert (opened(first), opened(first, "description")) == (
+        CITIZEN, {"text": "Balita belum diimunisasi"})
+    assert first["description"] is None and first["citizen"]["nik"].startswith("3325")
+    assert audit.entries == [{"actor": ADMIN["id"], "action": "citizen.export",
+                              "target": ("citizen", CITIZEN_REF),
+                              "details": {"count": 3, "report_ids": ["batang-1", "batang-2",
+                                                                     "batam-1"]}}]
+
+
+def test_an_admin_bound_to_a_kabupaten_exports_and_erases_only_its_reports(reports, audit):
+    citizens_reports(reports)
+    export = usecases.export_citizen(CITIZEN_REF, BATANG_ADMIN, reports, audit, KEY)
+    assert [item["id"] for item in export["items"]] == ["batang-1", "batang-2"]
+
+    done = usecases.erase_citizen(CITIZEN_REF, BATAM_ADMIN, "Permintaan warga tertulis",
+                                  reports, audit, RECEIVED_AT)
+    assert done == {"erased": 1, "report_ids": ["batam-1"]}
+    assert reports.get("batam-1")["erased"]["reason"] == "request: Permintaan warga tertulis"
+    assert reports.get("batang-1")["erased"] is None
+
+
+def test_an_erasure_takes_open_reports_too_and_audits_it(reports, audit):
+    citizens_reports(reports)
+    done = usecases.erase_citizen(CITIZEN_REF, ADMIN, "  " + "x" * 300, reports, audit,
+                                  RECEIVED_AT)
+
+    assert done["erased"] == 3
+    assert all(r["erased"]["reason"] == "request: " + "x" * 200 for r in reports.reports.values())
+    assert all(r["citizen_ref"] is None for r in reports.reports.values())
+    assert audit.entries[0]["action"] == "citizen.erase"
+    assert audit.entries[0]["details"]["count"] == 3
+    assert usecases.export_citizen(CITIZEN_REF, ADMIN, reports, audit, KEY)["total"] == 0
+
+
+@pytest.mark.parametrize("who", [KADER, DINKES, TPH, actor("viewer"), None])
+def test_only_an_admin_may_export_or_erase(reports, audit, who):
+    citizens_reports(reports)
+    assert usecases.export_citizen(CITIZEN_REF, who, reports, audit, KEY)["status"] == 403
+    assert usecases.erase_citizen(CITIZEN_REF, who, "alasan cukup", reports, audit,
+                                  RECEIVED_AT)["status"] == 403
+    assert audit.entries == [] and all(r["erased"] is None for r in reports.reports.values())
+
+
+def test_an_erasure_needs_a_reason(reports, audit):
+    citizens_reports(reports)
+    refused = usecases.erase_citizen(CITIZEN_REF, ADMIN, " no ", reports, audit, RECEIVED_AT)
+    assert refused["status"] == 422 and refused["errors"][0]["field"] == "reason"

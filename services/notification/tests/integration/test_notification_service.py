@@ -209,9 +209,14 @@ def test_the_kader_inbox_shows_the_status_changes_of_the_posyandus_reports(notif
             kabupaten_code="33.25", escalation_level=0, changed_at=contracts.utc_now(),
             sequence=seq, opd_code="33.25/dinkes", opd_name="Dinas Kesehatan")
         broker.publish(message.envelope(contracts.stable_id("case-inbox", str(seq))))
-    inbox = wait_until(lambda: (i := rpc.notification.inbox(posyandu, False, 1, 50))["total"] == 2 and i,
-                       what="two inbox items")
+    kader = {"role": "kader", "id": "u-kader", "posyandu_id": posyandu}
+    inbox = wait_until(lambda: (i := rpc.notification.inbox(posyandu, False, 1, 50, actor=kader))["total"] == 2
+                       and i, what="two inbox items")
     assert [i["status"] for i in inbox["items"]] == ["resolved", "acknowledged"]
     assert "konfirmasi" in inbox["items"][0]["body"] and inbox["unread"] == 2
-    assert rpc.notification.mark_read(posyandu, [inbox["items"][1]["id"]]) == {"updated": 1}
-    assert rpc.notification.inbox(posyandu, True, 1, 50)["total"] == 1
+    assert rpc.notification.mark_read(posyandu, [inbox["items"][1]["id"]], actor=kader) == {"updated": 1}
+    assert rpc.notification.inbox(posyandu, True, 1, 50, actor=kader)["total"] == 1
+    other = {**kader, "posyandu_id": "P-lain"}
+    assert rpc.notification.inbox(posyandu, False, 1, 50, actor=other)["status"] == 403
+    assert rpc.notification.mark_read(posyandu, [inbox["items"][0]["id"]], actor=other)["status"] == 403
+    assert rpc.notification.inbox(posyandu, True, 1, 50, actor=kader)["total"] == 1

@@ -15,7 +15,7 @@ class FakeNotification:
     """notification's RPC methods over a few deliveries; every call is remembered."""
 
     def __init__(self):
-        self.calls, self.states = [], []
+        self.calls, self.states, self.actors = [], [], []
         self.deliveries = {
             PARKED_ID: {"id": PARKED_ID, "status": "parked", "channel": "webhook",
                         "opd_code": "33.25/dinkes", "attempt_count": 8, "next_attempt_at": None,
@@ -30,7 +30,8 @@ class FakeNotification:
         found = [d for d in self.deliveries.values() if all(d.get(k) == v for k, v in filters.items())]
         return {"items": found, "total": len(found) + 40, "page": page, "per_page": per_page}
 
-    def retry_delivery(self, notification_id):
+    def retry_delivery(self, notification_id, actor=None):
+        self.actors.append(actor)
         self.calls.append(("retry_delivery", notification_id))
         record = self.deliveries.get(notification_id)
         if record is None:
@@ -39,11 +40,13 @@ class FakeNotification:
             return error(409, "status", "hanya pengiriman yang diparkir yang dapat diulang")
         return {"item": {**record, "status": "pending"}}
 
-    def retry_parked(self, filters=None):
+    def retry_parked(self, filters=None, actor=None):
+        self.actors.append(actor)
         self.calls.append(("retry_parked", filters))
         return {"retried": 3}
 
-    def pause_channel(self, owner, channel, paused=True, by=None):
+    def pause_channel(self, owner, channel, paused=True, by=None, actor=None):
+        self.actors.append(actor)
         self.calls.append(("pause_channel", owner, channel, paused, by))
         state = {"owner": owner, "channel": channel, "paused": paused, "changed_at": "2026-05-01T08:00:00+00:00",
                  "changed_by": by}
@@ -94,6 +97,8 @@ def test_retry_one_parked_delivery(notification):
     status, lines, _ = run(notification, "retry", PARKED_ID)
     assert (status, lines) == (0, [f"{PARKED_ID} diulang: status pending"])
     assert notification.calls == [("retry_delivery", PARKED_ID)]
+    assert [a["kind"] for a in notification.actors] == ["cli"]     # audited as the operator's
+    assert notification.actors[0]["id"].startswith("cli:")
 
 
 @pytest.mark.parametrize("notification_id, message", [

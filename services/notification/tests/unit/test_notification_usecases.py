@@ -812,3 +812,12 @@ def test_the_kader_reads_each_status_change_of_the_case_once(clock):
     answer = usecases.inbox("P332501200101", True, 1, 50, deliveries)
     assert sorted(i["status"] for i in answer["items"]) == ["acknowledged", "resolved", "routed"]
     assert answer["unread"] == 3
+
+
+def test_an_inbox_is_its_own_kaders_only():
+    kader = {"role": "kader", "id": "k-1", "posyandu_id": "P332501200101"}
+    assert usecases.inbox_refused("P332501200101", kader) is None
+    for actor in ({**kader, "posyandu_id": "P332501200102"}, {**kader, "role": "admin"},
+                  {"role": "opd_officer", "posyandu_id": "P332501200101"}, None, {}):
+        refused = usecases.inbox_refused("P332501200101", actor)
+        assert (refused["status"], refused["errors"][0]["field"]) == (403, "posyandu_id"), actor

@@ -5,6 +5,7 @@ import re
 
 import lokal
 
+from simpul_common import sealing
 from simpul_common.codes import ROLES
 from simpul_common.regions import KABUPATEN_PATTERN
 
@@ -75,6 +76,8 @@ def _binding(role, data, posyandu_of, opd_of, kabupaten_of, problems: Problems) 
 def _phone(value, problems: Problems):
     if value is None:
         return None
+    if sealing.looks_sealed(value):   # checked and sealed by the gateway (docs/privacy.md)
+        return value
     normalized = lokal.normalize_phone(value) if isinstance(value, str) else None
     if normalized is None:
         problems.add("phone", "nomor telepon Indonesia tidak sah")

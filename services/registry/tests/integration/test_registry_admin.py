@@ -126,3 +126,44 @@ def test_people_are_bound_where_their_role_acts(registry, rpc):
     moved = rpc.registry.update_person(kader["id"], {"posyandu_id": "P217101100201"})
     assert moved["item"]["kabupaten_code"] == "21.71"
     assert rpc.registry.update_person(kader["id"], {"role": "admin"})["status"] == 422
+
+
+def test_every_admin_change_is_audited_with_its_actor_and_never_a_value(registry, rpc):
+    actor = {"role": "admin", "id": "u-admin-audit", "name": "Admin Uji", "opd_code": None,
+             "posyandu_id": None, "kabupaten_code": None}
+    person = rpc.registry.create_person({"name": "Petugas Audit", "role": "tph",
+                                         "kabupaten_code": "33.25", "phone": "081234567890"},
+                                        actor=actor)["item"]
+    rpc.registry.update_person(person["id"], {"active": False}, actor=actor)
+    refused = rpc.registry.update_person(person["id"], {"role": "raja"}, actor=actor)
+    assert refused["status"] == 422                         # refused: nothing changed, no entry
+    rpc.registry.set_password(person["id"], "kata-sandi-audit-1", actor=actor)
+    log = rpc.registry.audit_log({"actor_id": "u-admin-audit"}, 1, 50)
+    assert [e["action"] for e in log["items"]] == [   # newest first
+        "person.set_password", "person.update", "person.create"]
+    assert log["total"] == 3
+    assert all(e["target"] == {"type": "person", "id": person["id"]} for e in log["items"])
+    assert all(e["actor"]["id"] == "u-admin-audit" and e["actor"]["role"] == "admin"
+               and e["service"] == "registry" for e in log["items"])
+    assert log["items"][1]["details"] == {"fields": ["active"]}
+    assert "081234567890" not in str(log) and "kata-sandi-audit-1" not in str(log)
+    only_updates = rpc.registry.audit_log({"action": "person.update", "target_id": person["id"]})
+    assert [e["action"] for e in only_updates["items"]] == ["person.update"]
+
+
+def test_a_change_without_an_actor_is_the_systems(registry, rpc):
+    made = rpc.registry.create_opd({"kabupaten_code": "33.25", "short_code": "dukcapil",
+                                    "name": "Dinas Kependudukan dan Pencatatan Sipil"})
+    assert "item" in made, made
+    entry = rpc.registry.audit_log({"target_id": made["item"]["id"]})["items"][0]
+    assert (entry["action"], entry["actor"]["id"], entry["actor"]["kind"]) == (
+        "opd.create", "system", "system")
+
+
+def test_the_registry_refuses_a_change_by_anyone_but_an_admin(registry, rpc):
+    kader = {"role": "kader", "id": "u-kader", "posyandu_id": "P332501200101"}
+    refused = rpc.registry.create_opd({"kabupaten_code": "33.25", "short_code": "nakal",
+                                       "name": "OPD Tidak Sah"}, actor=kader)
+    assert (refused["status"], refused["errors"][0]["field"]) == (403, "actor")
+    assert rpc.registry.get_opd("33.25/nakal") is None
+    assert rpc.registry.audit_log({"actor_id": "u-kader"})["total"] == 0

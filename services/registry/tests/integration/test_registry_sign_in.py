@@ -166,3 +166,6 @@ def test_the_first_admin_is_made_from_the_command_line(registry, rpc, mongo_uri,
     assert run("--username", "kader.batang", "--name", "Bukan Admin") == 2
     assert run("--username", "admin.pendek", "--name", "Admin Pendek", password="pendek") == 2
     assert "password" in capsys.readouterr().err
+    made = rpc.registry.audit_log({"action": "admin.ensure", "target_id": person["id"]})["items"]
+    assert len(made) == 2 and made[0]["actor"]["kind"] == "cli"
+    assert made[0]["actor"]["id"].startswith("cli:") and "rahasia" not in str(made)

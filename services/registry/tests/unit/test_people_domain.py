@@ -65,6 +65,13 @@ def test_the_phone_is_normalised_and_the_email_lower_cased():
     assert (person["phone"], person["email"]) == ("+6281234567890", "siti@example.org")
 
 
+def test_a_phone_sealed_by_the_gateway_is_kept_as_it_came():
+    from simpul_common import sealing
+    token = sealing.seal(sealing.load_key(sealing.new_key()), {"phone": "+6281234567890"},
+                         sealing.PERSON_PHONE)
+    assert people.checked({**KADER, "phone": token}, *LOOKUPS)["phone"] == token
+
+
 @pytest.mark.parametrize("field, value", [
     ("phone", "12345"), ("phone", 81234567890), ("email", "siti@example"),
     ("email", "siti example.org"), ("name", "S"), ("active", "ya"), ("role", "superadmin"),

@@ -19,6 +19,7 @@ DINSOS = {"role": "opd_officer", "id": "u-dinsos", "opd_code": "33.25/dinsos",
           "kabupaten_code": "33.25"}
 KADER = {"role": "kader", "id": "u-kader", "posyandu_id": "P1", "kabupaten_code": "33.25"}
 TPH = {"role": "tph", "id": "u-tph", "kabupaten_code": "33.25"}
+ADMIN = {"role": "admin", "id": "u-admin", "kabupaten_code": None}   # a national admin sees all
 DESA = "33.25.01.2001"
 
 
@@ -46,7 +47,7 @@ def report(broker, service_type="kesehatan.balita", desa=DESA, **extra):
 
 
 def case_of(rpc, report_id):
-    return wait_until(lambda: rpc.routing.get_case(report_id), what=f"case {report_id}")
+    return wait_until(lambda: rpc.routing.get_case(report_id, ADMIN), what=f"case {report_id}")
 
 
 def events_of(probe, message_type, report_ids, count):
@@ -79,7 +80,7 @@ def test_a_case_walks_from_routed_to_closed_and_its_history_explains_every_step(
     case = answer["item"]
     assert case["status"] == "closed" and case["allowed_actions"] == []
     assert case["opd"]["code"] == "33.25/dinkes"    # reopened at the same OPD
-    history = rpc.routing.case_history(case_id)
+    history = rpc.routing.case_history(case_id, ADMIN)
     assert [h["action"] for h in history] == ["route"] + [s[0] for s in steps]
     assert [h["seq"] for h in history] == list(range(len(history)))
     assert [h["at"] for h in history] == sorted(h["at"] for h in history)
@@ -102,8 +103,22 @@ def test_an_illegal_move_is_refused_and_changes_nothing(routing_db, broker, rpc)
     assert rpc.routing.act(case_id, "acknowledge", DINSOS, {})["status"] == 403
     assert rpc.routing.act(case_id, "reject", OFFICER, {})["errors"][0]["field"] == "reason"
     assert rpc.routing.act(str(uuid.uuid4()), "acknowledge", OFFICER, {})["status"] == 404
-    assert rpc.routing.get_case(case_id) == before
+    assert rpc.routing.get_case(case_id, ADMIN) == before
     assert routing_db.cases.find_one({"_id": case_id})["version"] == 0
+
+
+def test_routing_itself_shows_a_case_only_to_whom_it_concerns(routing_db, broker, rpc):
+    case_id = report(broker)
+    assert case_of(rpc, case_id)["opd"]["code"] == "33.25/dinkes"
+    for actor in (OFFICER, KADER, TPH):
+        assert rpc.routing.get_case(case_id, actor)["id"] == case_id
+    for stranger in (DINSOS, {**KADER, "posyandu_id": "P2"}, {**TPH, "kabupaten_code": "21.71"},
+                     {"role": "viewer", "id": "u-viewer"}):
+        assert rpc.routing.get_case(case_id, stranger) is None
+        assert rpc.routing.case_history(case_id, stranger) is None
+    sent = rpc.routing.find_cases({"opd_code": "33.25/dinkes"}, 1, 200, actor=DINSOS)
+    assert case_id not in {c["id"] for c in sent["items"]}     # narrowed to Dinsos's own
+    assert rpc.routing.find_cases({}, 1, 10, actor={"role": "viewer", "id": "v"})["status"] == 403
 
 
 def test_a_rejected_case_waits_in_the_tph_queue_until_assigned_then_can_be_transferred(
@@ -112,7 +127,7 @@ def test_a_rejected_case_waits_in_the_tph_queue_until_assigned_then_can_be_trans
     case_id = report(broker)
     case_of(rpc, case_id)
     rpc.routing.act(case_id, "reject", OFFICER, {"reason": "bukan kewenangan Dinkes"})
-    queue = rpc.routing.find_cases({"queue": "triage", "kabupaten_code": "33.25"}, 1, 200)
+    queue = rpc.routing.find_cases({"queue": "triage", "kabupaten_code": "33.25"}, 1, 200, actor=TPH)
     mine = [c for c in queue["items"] if c["id"] == case_id]
     assert mine and mine[0]["status"] == "rejected" and mine[0]["triage_due_at"]
     assert rpc.routing.act(case_id, "assign", TPH, {"opd_code": "33.25/nope"})["status"] == 422
@@ -135,16 +150,16 @@ def test_one_visit_yields_one_case_per_opd_and_a_duplicate_joins_the_open_case(
     cases = [case_of(rpc, i) for i in ids]
     assert {c["opd"]["code"] for c in cases} == {"33.25/dinkes", "33.25/disdik", "33.25/dinsos"}
     assert {c["visit_id"] for c in cases} == {visit}
-    found = rpc.routing.find_cases({"visit_id": visit}, 1, 50)
+    found = rpc.routing.find_cases({"visit_id": visit}, 1, 50, actor=ADMIN)
     assert found["total"] == 3
-    home = rpc.routing.household_cases(household)
+    home = rpc.routing.household_cases(household, ADMIN)
     assert set(home["by_area"]) == {"kesehatan", "pendidikan", "sosial"} and home["open"] == 3
 
     duplicate = report(broker, "kesehatan.balita", household_ref=household)
     event = events_of(linked, "report.linked", {duplicate}, 1)[0]
     assert event["data"]["case_id"] == ids[0]
     assert case_of(rpc, duplicate)["status"] == "linked"
-    original = rpc.routing.get_case(ids[0])
+    original = rpc.routing.get_case(ids[0], ADMIN)
     assert original["linked_reports"] == [duplicate]
     assert [h["report_id"] for h in original["history"] if h["action"] == "link_duplicate"] == [duplicate]
 
@@ -162,13 +177,13 @@ def test_an_overdue_case_climbs_the_ladder_on_a_working_day_clock(routing_db, br
     case = case_of(rpc, case_id)
     at_the_deadline = rpc.routing.sweep(case["acknowledge_due_at"])
     assert set(at_the_deadline) == {"reminded", "escalated", "closed", "conflicts", "republished"}
-    assert rpc.routing.get_case(case_id)["escalation_level"] == 0    # due, not yet past
+    assert rpc.routing.get_case(case_id, ADMIN)["escalation_level"] == 0    # due, not yet past
 
     rpc.routing.sweep(later(case["acknowledge_due_at"], seconds=1))
-    case = rpc.routing.get_case(case_id)
+    case = rpc.routing.get_case(case_id, ADMIN)
     assert (case["escalation_level"], case["escalation_target"]) == (1, "opd_head")
     rpc.routing.sweep(later(case["acknowledge_due_at"], days=60))
-    case = rpc.routing.get_case(case_id)
+    case = rpc.routing.get_case(case_id, ADMIN)
     rungs = [h for h in case["history"] if h["action"] == "escalate"]
     assert [(h["level"], h["target"]) for h in rungs] == [(1, "opd_head"), (2, "tph"), (3, "sekda")]
     assert all(h["deadline"] == "acknowledge" for h in rungs)
@@ -186,7 +201,7 @@ def test_a_resolved_case_without_an_answer_is_deemed_closed(routing_db, broker, 
     case = rpc.routing.act(case_id, "resolve", OFFICER, {"resolution": "sudah ditangani"})["item"]
     assert case["deadline"] == "deem_close"
     rpc.routing.sweep(later(case["deem_closed_at"], seconds=1))
-    case = rpc.routing.get_case(case_id)
+    case = rpc.routing.get_case(case_id, ADMIN)
     assert case["status"] == "closed"
     assert case["history"][-1]["action"] == "deem_closed"
     assert case["history"][-1]["actor"]["role"] == "system"
@@ -212,7 +227,7 @@ def test_two_replicas_sweeping_at_once_escalate_each_case_once(
         thread.join()
     assert len(results) == 4
     for case_id in ids:
-        rungs = [h["level"] for h in rpc.routing.case_history(case_id) if h["action"] == "escalate"]
+        rungs = [h["level"] for h in rpc.routing.case_history(case_id, ADMIN) if h["action"] == "escalate"]
         assert rungs == [1, 2, 3]
     events = events_of(escalated, "case.escalated", set(ids), 12)
     assert len(events) == 12 and len({e["id"] for e in events}) == 12

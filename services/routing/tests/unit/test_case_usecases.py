@@ -182,6 +182,8 @@ KADER = {"role": "kader", "id": "u-kader", "name": "Ani", "opd_code": None,
 OTHER_KADER = {**KADER, "id": "u-kader-2", "posyandu_id": "P332501200102"}
 TPH = {"role": "tph", "id": "u-tph", "name": "Tim", "opd_code": None, "posyandu_id": None,
        "kabupaten_code": "33.25"}
+ADMIN = {"role": "admin", "id": "u-admin", "name": "Admin", "opd_code": None, "posyandu_id": None,
+         "kabupaten_code": None}
 
 
 def received(report_id="r-1", service_type="kesehatan.balita", household_ref=None):
@@ -555,17 +557,51 @@ def test_an_escalation_the_broker_missed_is_published_by_a_later_sweep(repo, clo
 # --- reading -----------------------------------------------------------------------------------
 
 def test_an_unknown_case_shows_as_none(repo):
-    assert usecases.show("nope", repo, TUE) is None
-    assert usecases.history("nope", repo) is None
+    assert usecases.show("nope", ADMIN, repo, TUE) is None
+    assert usecases.history("nope", ADMIN, repo) is None
 
 
 def test_a_case_shows_with_its_numbered_history(repo, clock):
     route(repo)
     act(repo, Broker(), "r-1", "acknowledge", OFFICER)
-    shown = usecases.show("r-1", repo, TUE)
+    shown = usecases.show("r-1", OFFICER, repo, TUE)
     assert shown["status"] == "acknowledged"
     assert [h["seq"] for h in shown["history"]] == [0, 1]
-    assert usecases.history("r-1", repo) == shown["history"]
+    assert usecases.history("r-1", OFFICER, repo) == shown["history"]
+
+
+def test_routing_shows_a_case_only_to_whom_it_concerns(repo, clock):
+    route(repo)   # r-1: Posyandu P332501200101, Dinkes Batang
+    for actor in (OFFICER, KADER, TPH, ADMIN, {**ADMIN, "kabupaten_code": "33.25"}):
+        assert usecases.show("r-1", actor, repo, TUE)["id"] == "r-1", actor["id"]
+        assert usecases.history("r-1", actor, repo), actor["id"]
+    strangers = (DINSOS, OTHER_KADER, {**TPH, "kabupaten_code": "21.71"},
+                 {**ADMIN, "kabupaten_code": "21.71"}, {"role": "viewer", "id": "v"}, None, {})
+    for actor in strangers:
+        assert usecases.show("r-1", actor, repo, TUE) is None, actor
+        assert usecases.history("r-1", actor, repo) is None, actor
+
+
+def test_a_list_is_narrowed_to_the_actor_whatever_the_filters_say(repo):
+    seed(repo)
+    mine = usecases.find_for(OFFICER, {"opd_code": "33.25/dinsos"}, 1, 50, repo, FRI)
+    assert mine["items"] and {c["opd"]["code"] for c in mine["items"]} == {"33.25/dinkes"}
+    everything = usecases.find_for(ADMIN, {}, 1, 50, repo, FRI)
+    assert everything["total"] > mine["total"]
+    for nobody in ({"role": "viewer", "id": "v"}, None):
+        answer = usecases.find_for(nobody, {}, 1, 50, repo, FRI)
+        assert (answer["status"], answer["errors"][0]["field"]) == (403, "actor")
+
+
+def test_a_household_shows_only_the_cases_the_actor_may_see(repo):
+    seed(repo)
+    everything = usecases.household("hh-1", KADER, repo, FRI)    # the kader filed them all
+    assert sorted(c["id"] for items in everything["by_area"].values() for c in items) == [
+        "r-a", "r-b", "r-f"]
+    dinkes = usecases.household("hh-1", OFFICER, repo, FRI)      # r-b waits in triage
+    assert sorted(c["id"] for items in dinkes["by_area"].values() for c in items) == ["r-a", "r-f"]
+    assert dinkes["total"] == 2 and "sosial" not in dinkes["by_area"]
+    assert usecases.household("hh-1", OTHER_KADER, repo, FRI)["total"] == 0
 
 
 def seed(repo):
@@ -680,7 +716,7 @@ def test_a_bad_page_is_refused(repo, page, per_page):
 
 def test_a_household_shows_its_cases_by_spm_area(repo):
     seed(repo)
-    shown = usecases.household("hh-1", repo, FRI)
+    shown = usecases.household("hh-1", ADMIN, repo, FRI)
     assert (shown["household_ref"], shown["total"], shown["open"]) == ("hh-1", 3, 2)
     assert {area: [c["id"] for c in items] for area, items in shown["by_area"].items()} == {
         "kesehatan": ["r-f", "r-a"], "sosial": ["r-b"]}
@@ -692,13 +728,13 @@ def test_a_household_counts_its_open_cases_beyond_the_first_page(repo):
     for i in range(usecases.MAX_PER_PAGE):     # a newer page of closed cases of the household
         repo.cases[f"r-z{i:03d}"] = dict(copy.deepcopy(closed), _id=f"r-z{i:03d}",
                                           household_ref="hh-1", routed_at=FRI)
-    shown = usecases.household("hh-1", repo, FRI)
+    shown = usecases.household("hh-1", ADMIN, repo, FRI)
     assert shown["total"] == 3 + usecases.MAX_PER_PAGE
     assert shown["open"] == 2      # r-a and r-b, although not on the page shown
 
 
 def test_a_bad_household_reference_is_refused(repo):
-    answer = usecases.household("hh 1", repo, FRI)
+    answer = usecases.household("hh 1", ADMIN, repo, FRI)
     assert (answer["status"], answer["errors"][0]["field"]) == (422, "household_ref")
 
 
