@@ -6,12 +6,13 @@ from fastapi.responses import JSONResponse
 
 from simpul_common import logs, sealing
 from simpul_common.cache import TtlCache
+from simpul_common.deadletters import DeadLetters
 from simpul_common.nameko_ext.storage import connect
 
 from .api import limits, metrics, responses
-from .api.routes import (api_keys, audit, auth, cases, deliveries, health, inbox, opds, people,
-                         posyandu, privacy, regions, reporting, reports, routing_rules,
-                         service_types, visits)
+from .api.routes import (api_keys, audit, auth, cases, dead_letters, deliveries, health, inbox,
+                         opds, people, posyandu, privacy, regions, reporting, reports,
+                         routing_rules, service_types, visits)
 from .broker import CommandSender, RpcPool, Unavailable
 from .dashboard import login as dashboard_login, routes as dashboard
 from .settings import Settings, get_settings
@@ -27,6 +28,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.state.data_key = sealing.load_key(settings.SIMPUL_DATA_KEY)
         app.state.rpc = RpcPool(settings.AMQP_URI, settings.RPC_POOL_SIZE, settings.RPC_TIMEOUT_SECONDS)
         app.state.commands = CommandSender(settings.AMQP_URI, settings.PUBLISH_TIMEOUT_SECONDS)
+        app.state.dead_letters = DeadLetters(settings.AMQP_URI, settings.RPC_TIMEOUT_SECONDS)
         app.state.registry_cache = TtlCache(settings.REGISTRY_CACHE_SECONDS)
         app.state.principals = TtlCache(settings.PRINCIPAL_CACHE_SECONDS)
         app.state.storage = connect(settings.MONGO_URI, serverSelectionTimeoutMS=2_000)
@@ -41,7 +43,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                               "kirim `Authorization: Bearer <token>`; sistem OPD memakai "
                               "`X-API-Key`. Siapa boleh apa: docs/security.md.")
     for module in (auth, reports, visits, cases, inbox, regions, service_types, posyandu, opds,
-                   deliveries, routing_rules, people, api_keys, audit, privacy, reporting, health):
+                   deliveries, dead_letters, routing_rules, people, api_keys, audit, privacy,
+                   reporting, health):
         app.include_router(module.router)
     app.include_router(metrics.router)
     app.include_router(dashboard_login.router)

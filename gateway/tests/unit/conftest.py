@@ -423,6 +423,30 @@ class FakeReporting:
                                 "orgUnit": region, "value": "3"}]}
 
 
+class FakeDeadLetters:
+    """The dead-letter queue, in memory; `letters` are `simpul_common.deadletters.DeadLetter`s."""
+
+    def __init__(self):
+        self.letters, self.replayed = [], []
+
+    def count(self):
+        return len(self.letters)
+
+    def peek(self, limit=100, queue=None):
+        return [l for l in self.letters if queue is None or l.queue == queue][:limit]
+
+    def find(self, letter_id):
+        return next((l for l in self.letters if l.id == letter_id), None)
+
+    def replay(self, ids=None, queue=None, on_each=lambda letter: None):
+        chosen = [l for l in self.letters if (ids is None or l.id in ids)
+                  and (queue is None or l.queue == queue)]
+        self.letters = [l for l in self.letters if l not in chosen]
+        self.replayed += chosen
+        return {"replayed": len(chosen), "ids": [l.id for l in chosen], "without_queue": [],
+                "not_found": sorted(set(ids or ()) - {l.id for l in chosen})}
+
+
 class FakeCommands:
     def __init__(self):
         self.sent = []
@@ -488,6 +512,7 @@ def api(registry, routing, notification, commands):
         app.state.rpc = FakeServices(registry=registry, routing=routing,
                                      notification=notification)
         app.state.commands = commands
+        app.state.dead_letters = FakeDeadLetters()
         yield client
 
 
@@ -581,6 +606,7 @@ class World:
         app.state.rpc = FakeServices(registry=self.registry, routing=self.routing, intake=self.intake,
                                      notification=self.notification, reporting=self.reporting)
         app.state.commands = self.commands
+        app.state.dead_letters = FakeDeadLetters()
         app.state.principals.forget()
         app.state.registry_cache.forget()
         registry = self.registry

@@ -46,6 +46,7 @@ def person(w):
 
 
 DINKES = "/api/v1/opds/33.25/dinkes"
+LETTER = "0123456789abcdef0123"   # a dead letter id; admins reach the route (404: not there)
 REGION = {"params": {"region": "33.25"}}
 # (method, route) → (the request, as keyword arguments of a world, the outcome of each caller)
 MATRIX = {
@@ -92,6 +93,10 @@ MATRIX = {
     ("PATCH", "/api/v1/opds/{kabupaten}/{short_code}"): (
         lambda w: {"url": DINKES, "json": {"name": "Dinas Kesehatan"}}, ADMIN),
     ("GET", "/api/v1/audit"): (lambda w: {}, ADMIN),
+    ("GET", "/api/v1/dead-letters"): (lambda w: {}, ADMIN),
+    ("GET", "/api/v1/dead-letters/{letter_id}"): (
+        lambda w: {"url": f"/api/v1/dead-letters/{LETTER}"}, {**ADMIN, "admin": 404}),
+    ("POST", "/api/v1/dead-letters/replay"): (lambda w: {"json": {"all": True}}, ADMIN),
     ("GET", "/api/v1/deliveries"): (lambda w: {}, ADMIN),
     ("POST", "/api/v1/deliveries/retry-parked"): (lambda w: {"json": {}}, ADMIN),
     ("POST", "/api/v1/deliveries/{notification_id}/retry"): (

@@ -45,6 +45,8 @@ DESIGNED = {   # (operation, field): why this route takes it from the client
     ("POST /api/v1/deliveries/retry-parked", "opd_code"): "a filter: which parked deliveries",
     ("POST /api/v1/deliveries/retry-parked", "kabupaten_code"): "a filter; a bound admin's own "
         "kabupaten/kota replaces it",
+    ("POST /api/v1/dead-letters/replay", "queue"): "a filter: replay the dead letters of this "
+        "queue only",
     ("POST /api/v1/opds", "queue"): "accepted so an OPD read back can be sent as it is; the "
         "registry ignores it and derives the queue from the OPD code",
     ("PATCH /api/v1/opds/{kabupaten}/{short_code}", "queue"): "as above",
