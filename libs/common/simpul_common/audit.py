@@ -17,7 +17,7 @@ from pymongo import ASCENDING, DESCENDING
 from . import contracts
 
 SYSTEM = {"id": "system", "role": "system", "name": "Simpul", "kind": "system"}
-FILTERS = ("action", "actor_id", "target_type", "target_id", "since", "until")
+MAX_PER_PAGE = 200
 
 
 def operator() -> dict:
@@ -102,7 +102,10 @@ class AuditLog:
                         target_id or (item.get("id") if isinstance(item, dict) else None), **details)
         return result
 
-    def find(self, filters: Mapping, page: int = 1, per_page: int = 50) -> dict:
+    def find(self, filters: Mapping, page=1, per_page=50) -> dict:
+        """A page of entries, newest first; a page or size out of bounds is brought within."""
+        page = page if isinstance(page, int) and page >= 1 else 1
+        per_page = min(per_page if isinstance(per_page, int) and per_page >= 1 else 50, MAX_PER_PAGE)
         q = query(filters or {})
         total = self.entries.count_documents(q)
         items = (self.entries.find(q).sort([("at", DESCENDING), ("_id", ASCENDING)])

@@ -76,7 +76,7 @@ class IntakeService:
     @rpc
     def audit_log(self, filters=None, page=1, per_page=50):
         """Reads, exports and erasures of citizens' personal data (docs/privacy.md)."""
-        return self.audit.find(filters or {}, *usecases.paging(page, per_page))
+        return self.audit.find(filters or {}, page, per_page)
 
     @rpc
     def health(self):

@@ -11,15 +11,10 @@ from .domain import report as domain
 
 log = logging.getLogger(__name__)
 REASON_CHARS = 200    # of an erasure's justification, as stored
-MAX_PER_PAGE = 200
 
 
 def error(status: int, field: str, message: str) -> dict:
     return {"status": status, "errors": [{"field": field, "message": message}]}
-
-
-def paging(page, per_page) -> tuple[int, int]:
-    return max(int(page or 1), 1), min(max(int(per_page or 50), 1), MAX_PER_PAGE)
 
 
 def accept_submission(cmd: contracts.SubmitReport, reports, publish) -> dict:

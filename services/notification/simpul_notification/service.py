@@ -134,7 +134,7 @@ class NotificationService:
     @rpc
     def audit_log(self, filters=None, page=1, per_page=50):
         """Administrative changes and secret reads, with who made them (docs/security.md)."""
-        return self.audit.find(filters or {}, *usecases.paging(page, per_page))
+        return self.audit.find(filters or {}, page, per_page)
 
     @rpc
     def health(self):

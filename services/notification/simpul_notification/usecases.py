@@ -188,13 +188,6 @@ def inbox_refused(posyandu_id: str, actor) -> dict | None:
     return None
 
 
-def paging(page, per_page) -> tuple[int, int]:
-    """Page and page size within bounds (for lists whose bad paging is no error worth naming)."""
-    page = page if isinstance(page, int) and page >= 1 else 1
-    per_page = per_page if isinstance(per_page, int) and per_page >= 1 else 50
-    return page, min(per_page, MAX_PER_PAGE)
-
-
 def inbox(posyandu_id: str, unread_only: bool, page: int, per_page: int, deliveries) -> dict:
     if not (isinstance(page, int) and page >= 1 and isinstance(per_page, int)
             and 1 <= per_page <= MAX_PER_PAGE):

@@ -11,7 +11,6 @@ from simpul_common.regions import is_desa_code, is_region_code
 
 from . import usecases
 from .repository import RegistryRepository, prepare
-from .usecases.common import paging
 
 MAX_ANNOUNCED_IDS = 100   # more than that: the change concerns "many", `ids` is left empty
 
@@ -225,7 +224,7 @@ class RegistryService:
     # --- the audit log of administrative changes (docs/security.md, "Audit") -------------
     @rpc
     def audit_log(self, filters=None, page=1, per_page=50):
-        return self.audit.find(filters or {}, *paging(page, per_page))
+        return self.audit.find(filters or {}, page, per_page)
 
     @rpc
     def health(self):
