@@ -15,6 +15,7 @@ from .api.routes import (api_keys, audit, auth, cases, dead_letters, deliveries,
                          routing_rules, service_types, visits)
 from .broker import CommandSender, RpcPool, Unavailable
 from .dashboard import login as dashboard_login, routes as dashboard
+from .open311 import answers as open311_answers, routes as open311
 from .settings import Settings, get_settings
 
 
@@ -49,7 +50,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(metrics.router)
     app.include_router(dashboard_login.router)
     app.include_router(dashboard.router)
-    limits.install(app, settings)   # 413, 429: inside the metrics, which count them
+    app.include_router(open311.router)   # GeoReport v2 (docs/open311.md), not in the OpenAPI
+    limits.install(app, settings,   # 413, 429: inside the metrics, which count them
+                   answers={open311.router.prefix: open311_answers.too_large})
     responses.document(app)   # 400, 404, 409, 503 wherever a route can answer them (after limits)
     app.add_middleware(metrics.RequestMetrics)
 

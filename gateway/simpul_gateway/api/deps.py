@@ -57,4 +57,5 @@ CaseActor = Annotated[Principal, require(*CASE_ROLES, key_scope="cases:act")]
 TriageReader = Annotated[Principal, require("tph", "admin")]
 Kader = Annotated[Principal, require("kader")]           # the inbox
 # the dashboard: any signed-in visitor (`security.dashboard_visitor`, on its whole router);
-# public: /healthz, /metrics, /docs, /openapi.json, /api/v1/auth/token, /dashboard/masuk
+# public: /healthz, /metrics, /docs, /openapi.json, /api/v1/auth/token, /dashboard/masuk, and
+# /open311/v2 (its reads; its POST takes the form's `api_key`: open311/filing.py)

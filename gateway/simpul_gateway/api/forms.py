@@ -21,7 +21,8 @@ PASSWORD_FORM_SCHEMA = {"type": "object", "required": ["username", "password"],
                         "properties": PASSWORD_FIELDS, "additionalProperties": False}
 
 
-async def url_encoded(request: Request) -> dict[str, str]:
+async def url_encoded(request: Request, max_bytes: int = MAX_BYTES,
+                      max_fields: int = MAX_FIELDS) -> dict[str, str]:
     """The form's fields, each with its first value."""
     media_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
     if media_type != FORM_TYPE:
@@ -29,10 +30,10 @@ async def url_encoded(request: Request) -> dict[str, str]:
     body = bytearray()
     async for chunk in request.stream():
         body += chunk
-        if len(body) > MAX_BYTES:
-            raise BodyTooLarge(MAX_BYTES)
+        if len(body) > max_bytes:
+            raise BodyTooLarge(max_bytes)
     try:
-        fields = parse_qs(body.decode("utf-8"), keep_blank_values=True, max_num_fields=MAX_FIELDS)
+        fields = parse_qs(body.decode("utf-8"), keep_blank_values=True, max_num_fields=max_fields)
     except (UnicodeDecodeError, ValueError):
         raise invalid("body", "formulir tidak dapat dibaca") from None
     return {name: values[0] for name, values in fields.items()}

@@ -45,8 +45,12 @@ async def answer(request: Request, exc: BodyTooLarge | RateLimited) -> JSONRespo
 
 
 class BodyLimit:
-    def __init__(self, app, limit: int, upload_limit: int, uploads=UPLOADS):
+    """`answers`: path prefix → how a 413 is answered there (a standard with errors of its
+    own: Open311); elsewhere `BodyTooLarge.answer`."""
+
+    def __init__(self, app, limit: int, upload_limit: int, uploads=UPLOADS, answers=None):
         self.app, self.limit, self.upload_limit, self.uploads = app, limit, upload_limit, uploads
+        self.answers = answers or {}
 
     async def __call__(self, scope, receive, send):
         if scope["type"] != "http":
@@ -54,9 +58,14 @@ class BodyLimit:
             return
         limit = self.upload_limit if scope["path"] in self.uploads else self.limit
         if declared_length(scope) > limit:
-            await BodyTooLarge(limit).answer()(scope, receive, send)
+            await self.answer(scope["path"], BodyTooLarge(limit))(scope, receive, send)
             return
         await self.app(scope, counting(receive, limit), send)
+
+    def answer(self, path: str, exc: BodyTooLarge):
+        render = next((render for prefix, render in self.answers.items()
+                       if path.startswith(prefix)), None)
+        return render(path, exc) if render else exc.answer()
 
 
 def declared_length(scope) -> int:
@@ -125,12 +134,12 @@ def rate_limited(dependant: Dependant) -> bool:
                for d in dependant.dependencies)
 
 
-def install(app: FastAPI, settings: Settings) -> None:
+def install(app: FastAPI, settings: Settings, answers=None) -> None:
     """Call before adding the request metrics: the body limit goes inside them, so they count
-    its 413s as they count every answer."""
+    its 413s as they count every answer. `answers`: as `BodyLimit`'s."""
     app.state.rate_limits = RateLimits(settings)
     app.add_middleware(BodyLimit, limit=settings.MAX_BODY_BYTES,
-                       upload_limit=settings.MAX_UPLOAD_BYTES)
+                       upload_limit=settings.MAX_UPLOAD_BYTES, answers=answers)
     app.add_exception_handler(BodyTooLarge, answer)
     app.add_exception_handler(RateLimited, answer)
     document(app)

@@ -65,9 +65,9 @@ def citizen_ref(key: bytes, nik: str) -> str:
     return sealing.keyed_hash(key, "nik", nik)
 
 
-def body_hash(key: bytes, body: BaseModel) -> str:
-    canonical = json.dumps(body.model_dump(mode="json"), sort_keys=True)
-    return sealing.keyed_hash(key, "body", canonical)
+def body_hash(key: bytes, body: BaseModel | dict) -> str:
+    data = body.model_dump(mode="json") if isinstance(body, BaseModel) else body
+    return sealing.keyed_hash(key, "body", json.dumps(data, sort_keys=True))
 
 
 def submit(commands: CommandSender, key: bytes, report_id: str, *, kind: str, service_type: str,

@@ -22,6 +22,7 @@ CASE_READER = {**ANYONE, "viewer": 403}                                  # a key
 QUEUE = {**CASE_READER, "admin": 403}                                    # nobody's queue: admin's
 TRIAGE = {**ADMIN, "tph": OK}
 DASHBOARD = {**PUBLIC, "none": LOGIN, "key": LOGIN}                      # not in demo mode
+NOWHERE = dict.fromkeys(ROLES, 404)   # Open311's answer to a path it does not have
 LEAVING = dict.fromkeys(ROLES, LOGIN)
 
 REPORT = {"service_type": "kesehatan.balita", "kind": "complaint", "description": "Belum imunisasi"}
@@ -147,6 +148,21 @@ MATRIX = {
     ("GET", "/redoc"): (lambda w: {}, PUBLIC),
     ("GET", "/dashboard/masuk"): (lambda w: {}, PUBLIC),
     ("POST", "/dashboard/masuk"): (lambda w: {"data": {**PASSWORD_FORM, "next": "/dashboard"}}, PUBLIC),
+    ("GET", "/open311/v2/discovery.{fmt}"): (lambda w: {"url": "/open311/v2/discovery.json"}, PUBLIC),
+    ("GET", "/open311/v2/services.{fmt}"): (lambda w: {"url": "/open311/v2/services.xml"}, PUBLIC),
+    ("GET", "/open311/v2/services/{service_code}.{fmt}"): (
+        lambda w: {"url": "/open311/v2/services/kesehatan.balita.json"}, PUBLIC),
+    ("GET", "/open311/v2/requests.{fmt}"): (   # Open311 reads need no key (docs/open311.md)
+        lambda w: {"url": "/open311/v2/requests.json", "params": {"service_request_id": case(w)[:8]}},
+        PUBLIC),
+    ("GET", "/open311/v2/requests/{service_request_id}.{fmt}"): (
+        lambda w: {"url": "/open311/v2/requests/00000000-0000-4000-8000-000000000000.json"}, NOWHERE),
+    ("POST", "/open311/v2/requests.{fmt}"): (   # the key is the form's `api_key`, whoever signed in
+        lambda w: {"url": "/open311/v2/requests.json", "data": {
+            "api_key": w.key, "service_code": "kesehatan.balita", "description": "Belum imunisasi",
+            "attribute[desa_code]": w.posyandu["A"]["desa_code"]}}, PUBLIC),
+    ("GET", "/open311/v2/{path:path}"): (lambda w: {"url": "/open311/v2/tokens/1.json"}, NOWHERE),
+    ("POST", "/open311/v2/{path:path}"): (lambda w: {"url": "/open311/v2/tokens.json"}, NOWHERE),
     ("GET", "/dashboard/keluar"): (lambda w: {}, LEAVING),
     ("GET", "/dashboard"): (lambda w: {}, DASHBOARD),
     ("GET", "/dashboard/wilayah/{code}"): (lambda w: {"url": "/dashboard/wilayah/33.25"}, DASHBOARD),

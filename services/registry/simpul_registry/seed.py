@@ -2,7 +2,8 @@
 
 Only what is missing is added: a restart never undoes what an admin changed since. With
 `--demo-users` (demo mode: `make run`, the tests) every demo person also gets its username and
-the password `simpul-demo-2026`; a person who has a username already keeps it and its password.
+the password `simpul-demo-2026`, and Batang the demo Open311 key (docs/open311.md); a person
+who has a username already keeps it and its password.
 scrypt is slow on purpose, so the password is hashed once per run and that one hash (one salt)
 is shared by all demo users: acceptable for a password that is public anyway."""
 import argparse
@@ -45,6 +46,10 @@ def seed_demo(repo: RegistryRepository, kabupaten_codes=demo.DEMO_KABUPATEN, reg
         counts["logins"] = repo.give_logins(usernames, credentials.hash_password(demo.DEMO_PASSWORD))
         say(f"  {len(usernames)} pengguna demo, kata sandi {demo.DEMO_PASSWORD} "
             f"({counts['logins']} baru)")
+        if "33.25" in kabupaten_codes:
+            key = demo.open311_key(credentials.key_hash(demo.OPEN311_KEY))
+            counts["open311_key"] = repo.add_missing("api_keys", [key])
+            say(f"  kunci API Open311 demo (Batang): {demo.OPEN311_KEY}")
     return counts
 
 

@@ -2,6 +2,9 @@
 
 `Metrics()` serves the process's metrics at `http://METRICS_HOST:METRICS_PORT/metrics`
 (METRICS_PORT 0 or unset: not served) and counts and times every RPC call of its service.
+The same port answers the probes of docs/operations.md: `/healthz` 200 whenever the process
+serves at all (liveness), `/readyz` 200 once every container of the process has started and
+each of its queue consumers consumes (readiness), else 503.
 `MeasuredConsumer` is the base of `consume` and `on_broadcast`: every handler of a contract
 message is timed, its lag measured and its outcome counted, whether or not the service
 serves its metrics."""
@@ -14,7 +17,7 @@ import eventlet
 import eventlet.wsgi
 from nameko.exceptions import ContainerBeingKilled
 from nameko.extensions import DependencyProvider
-from nameko.messaging import Consumer
+from nameko.messaging import Consumer, QueueConsumer
 from nameko.rpc import Rpc
 from prometheus_client import make_wsgi_app
 
@@ -27,29 +30,57 @@ log = logging.getLogger(__name__)
 class Server:
     thread: object   # the green thread running eventlet's WSGI server
     sock: object
-    users: int = 1   # containers of this process serving on the port
+    containers: list   # containers of this process serving on the port (None: not told)
 
 
 _served: dict[int, Server] = {}
+PROBES = {"/healthz": "live", "/readyz": "ready"}
 
 
-def serve(host: str, port: int) -> None:
+def ready(container) -> bool:
+    """Started, and every queue consumer of the container has consumed since it started.
+    `_consumers_ready` is nameko 2.14's own flag (its last release, pinned); it stays set
+    across a reconnect, so a broker outage shows in the alerts rather than taking every
+    replica out of the rollout at once."""
+    return container.started and all(
+        extension._consumers_ready.ready() for extension in container.subextensions
+        if isinstance(extension, QueueConsumer))
+
+
+def app(port: int):
+    """The server's WSGI app: the two probes, and the metrics on every other path."""
+    scrape = make_wsgi_app()
+
+    def answer(environ, start_response):
+        probe = PROBES.get(environ.get("PATH_INFO", ""))
+        if probe is None:
+            return scrape(environ, start_response)
+        server = _served.get(port)
+        ok = server is not None and (probe == "live" or all(
+            ready(container) for container in server.containers if container is not None))
+        start_response("200 OK" if ok else "503 Service Unavailable",
+                       [("Content-Type", "text/plain; charset=utf-8")])
+        return [b"ok\n" if ok else b"not ready\n"]
+    return answer
+
+
+def serve(host: str, port: int, container=None) -> None:
     """Serve this process's metrics on `port`, once however many containers ask for it."""
     if port in _served:
-        _served[port].users += 1
+        _served[port].containers.append(container)
         return
     sock = eventlet.listen((host, port))
-    thread = eventlet.spawn(eventlet.wsgi.server, sock, make_wsgi_app(), log_output=False)
-    _served[port] = Server(thread, sock)
+    thread = eventlet.spawn(eventlet.wsgi.server, sock, app(port), log_output=False)
+    _served[port] = Server(thread, sock, [container])
     log.info("metrics on http://%s:%d/metrics", host, port)
 
 
-def unserve(port: int) -> None:
+def unserve(port: int, container=None) -> None:
     server = _served.get(port)
     if server is None:
         return
-    server.users -= 1
-    if server.users == 0:
+    server.containers.remove(container)
+    if not server.containers:
         del _served[port]
         server.thread.kill()
         server.sock.close()
@@ -67,13 +98,13 @@ class Metrics(DependencyProvider):
 
     def start(self):
         if self.port:
-            serve(self.host, self.port)
+            serve(self.host, self.port, self.container)
             self.serving = True
 
     def stop(self):
         if self.serving:
             self.serving = False
-            unserve(self.port)
+            unserve(self.port, self.container)
 
     def kill(self):
         self.stop()

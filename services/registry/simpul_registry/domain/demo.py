@@ -14,6 +14,11 @@ DEMO_PASSWORD = "simpul-demo-2026"   # every demo user's, in demo mode only (doc
 POSYANDU_COUNT = {"33.25": 1236, "21.71": 574}
 ILP_COUNT = {"33.25": 741, "21.71": 428}
 VALID_FROM = "2026-01-01"
+# the Open311 client key of demo mode (docs/open311.md), named in the README: public, so it
+# exists in demo mode only; it holds no scope (reads and moves no case) and files Open311
+# requests in Batang, the kabupaten/kota of the OPD it is bound to
+OPEN311_KEY_ID = "000000000311"
+OPEN311_KEY = f"sk_{OPEN311_KEY_ID}_demo-open311-batang-kunci-publik-simpul2026"
 
 OPD_TEMPLATES = (
     ("disdik", "Dinas Pendidikan", ("pendidikan.*",)),
@@ -137,3 +142,11 @@ def _person(key, name, role, username, posyandu_id=None, opd_code=None, kabupate
     return {"_id": person_id(key), "name": name, "role": role, "posyandu_id": posyandu_id,
             "opd_code": opd_code, "kabupaten_code": kabupaten_code, "phone": None,
             "email": None, "active": True, "username": username}
+
+
+def open311_key(key_hash: str) -> dict:
+    """The stored demo Open311 key (only its hash, as every key)."""
+    return {"_id": OPEN311_KEY_ID, "name": "Aplikasi warga Open311 (demo)",
+            "opd_code": "33.25/dinkes", "kabupaten_code": "33.25", "scopes": [],
+            "key_hash": key_hash, "created_at": f"{VALID_FROM}T00:00:00.000+00:00",
+            "revoked_at": None}
