@@ -5,7 +5,7 @@ PY     := $(VENV)/bin/python
 PACKAGES := libs/common libs/devtools services/registry services/intake services/routing \
             services/notification services/reporting gateway
 
-.PHONY: run test test-unit test-integration test-e2e install lock clean regions demo-load
+.PHONY: run test test-unit test-integration test-e2e test-faults faults install lock clean regions demo-load
 
 $(VENV)/.installed: requirements.lock $(foreach p,$(PACKAGES),$(p)/pyproject.toml)
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -36,6 +36,12 @@ test-integration: install
 
 test-e2e: install
 	$(PY) -m pytest -q tests/e2e
+
+test-faults: install   # the bounded subset CI runs (about 5 minutes)
+	$(PY) -m pytest -q -s tests/faults
+
+faults: install   # every fault of docs/guarantees.md, about 10 minutes (FAULTS="kill-routing ...")
+	$(PY) -m simpul_devtools.faults $(if $(FAULTS),--only $(FAULTS)) $(if $(REPORTS),--reports $(REPORTS))
 
 lock:
 	$(PYTHON) -m venv /tmp/simpul-lock && /tmp/simpul-lock/bin/pip install -q -r requirements.in

@@ -8,7 +8,10 @@ import queue
 import threading
 import time
 
+from amqp.exceptions import ConnectionError as AMQPConnectionError
+from amqp.exceptions import RecoverableConnectionError
 from kombu import Connection
+from kombu.exceptions import OperationalError
 from nameko.exceptions import RemoteError, RpcTimeout
 from nameko.standalone.rpc import ClusterRpcProxy
 
@@ -26,6 +29,13 @@ STORAGE_OUTAGES = {"ServerSelectionTimeoutError", "AutoReconnect", "NetworkTimeo
                    "ConnectionFailure", "NotPrimaryError"}
 
 
+class StaleConnection(Exception):
+    """A pooled RPC client's connection was found dead before its request went out."""
+
+
+CONNECTION_ERRORS = (OSError, AMQPConnectionError, RecoverableConnectionError, OperationalError)
+
+
 class RpcPool:
     def __init__(self, amqp_uri: str, size: int, timeout: float):
         self.config = {"AMQP_URI": amqp_uri}
@@ -37,24 +47,39 @@ class RpcPool:
         if not self._slots.acquire(timeout=self.timeout):
             raise Unavailable("all RPC clients are busy")
         try:
-            proxy = self._checkout()
             try:
-                result = getattr(getattr(proxy, service), method)(*args, **kwargs)
-            except RemoteError as exc:
-                self._idle.put(proxy)
-                if exc.exc_type in STORAGE_OUTAGES:
-                    raise Unavailable(f"{service}: storage unavailable") from exc
-                raise
-            except RpcTimeout as exc:
-                self._idle.put(proxy)  # a late reply is ignored by its correlation id
-                raise Unavailable(f"{service} did not answer within {self.timeout} s") from exc
-            except Exception as exc:
-                self._discard(proxy)
-                raise Unavailable(f"{service}: {type(exc).__name__}") from exc
-            self._idle.put(proxy)
-            return result
+                return self._call(service, method, args, kwargs)
+            except StaleConnection:
+                # an idle client whose connection died (the broker restarted): its request
+                # did not go out; once more on a fresh client, then 503 (a write that did go
+                # out would meet its case's version check the second time)
+                self.close()
+                return self._call(service, method, args, kwargs, retried=True)
         finally:
             self._slots.release()
+
+    def _call(self, service: str, method: str, args, kwargs, retried: bool = False):
+        proxy = self._checkout()
+        try:
+            result = getattr(getattr(proxy, service), method)(*args, **kwargs)
+        except RemoteError as exc:
+            self._idle.put(proxy)
+            if exc.exc_type in STORAGE_OUTAGES:
+                raise Unavailable(f"{service}: storage unavailable") from exc
+            raise
+        except RpcTimeout as exc:
+            self._idle.put(proxy)  # a late reply is ignored by its correlation id
+            raise Unavailable(f"{service} did not answer within {self.timeout} s") from exc
+        except CONNECTION_ERRORS as exc:
+            self._discard(proxy)
+            if retried:
+                raise Unavailable(f"{service}: {type(exc).__name__}") from exc
+            raise StaleConnection() from exc
+        except Exception as exc:
+            self._discard(proxy)
+            raise Unavailable(f"{service}: {type(exc).__name__}") from exc
+        self._idle.put(proxy)
+        return result
 
     def _checkout(self):
         try:

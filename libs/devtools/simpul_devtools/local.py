@@ -98,6 +98,10 @@ class LocalSystem:
     metrics_port: int = 0           # the first service process's; the next ones count up. 0: free
     metrics_ports: dict[str, int] = field(default_factory=dict)   # "routing-2" → its port
     procs: list[tuple[str, subprocess.Popen]] = field(default_factory=list)
+    # how each process was started, by its key ("intake-1", "gateway", "storage"), so that a
+    # fault test can kill one and start it again (simpul_devtools.faults)
+    specs: dict[str, tuple[str, list[str], dict]] = field(default_factory=dict)
+    running: dict[str, subprocess.Popen] = field(default_factory=dict)
 
     @property
     def gateway_url(self) -> str:
@@ -133,13 +137,53 @@ class LocalSystem:
 
     def _spawn(self, name: str, argv: list[str], log_name: str | None = None,
                env: dict | None = None) -> subprocess.Popen:
+        key = log_name or name
         out = None
         if self.quiet:
-            out = open(self.workdir / "logs" / f"{log_name or name}.log", "ab")
+            out = open(self.workdir / "logs" / f"{key}.log", "ab")
         proc = subprocess.Popen(argv, cwd=ROOT, env={**self.env(), **(env or {})}, stdout=out,
                                 stderr=subprocess.STDOUT, start_new_session=True)
+        if out is not None:
+            out.close()   # the child has its own copy
         self.procs.append((name, proc))
+        self.specs[key] = (name, argv, env or {})
+        self.running[key] = proc
         return proc
+
+    def _spawn_service(self, process: str, port: int) -> subprocess.Popen:
+        name = process.rpartition("-")[0]
+        return self._spawn(name, [str(BIN / "nameko"), "run", "--config",
+                                  f"services/{name}/config.yml", f"simpul_{name}.service"],
+                           log_name=process, env={"METRICS_PORT": str(port),
+                                                  "METRICS_HOST": "127.0.0.1"})
+
+    # --- what a fault test does to single processes -------------------------------------------
+    def signal(self, key: str, signum: int) -> subprocess.Popen:
+        """Send `signum` to one process (and its children) by its key, e.g. "routing-1"."""
+        proc = self.running[key]
+        if proc.poll() is None:
+            os.killpg(proc.pid, signum)
+        return proc
+
+    def respawn(self, key: str) -> subprocess.Popen:
+        """Start a process again as it was started first (after it was killed)."""
+        proc = self.running[key]
+        if proc.poll() is None:
+            raise RuntimeError(f"{key} is still running")
+        name, argv, env = self.specs[key]
+        return self._spawn(name, argv, log_name=key, env=env)
+
+    def add_replica(self, service: str) -> str:
+        """Start one more process of a service; its key."""
+        count = sum(1 for key in self.specs if key.rpartition("-")[0] == service)
+        process = f"{service}-{count + 1}"
+        port = free_port()
+        self.metrics_ports[process] = port
+        self._spawn_service(process, port)
+        return process
+
+    def processes_of(self, service: str) -> list[str]:
+        return [key for key in self.specs if key.rpartition("-")[0] == service]
 
     def start(self) -> "LocalSystem":
         (self.workdir / "logs").mkdir(parents=True, exist_ok=True)
@@ -153,11 +197,7 @@ class LocalSystem:
                          regions=self.regions, say=say)
         self.assign_metrics_ports()
         for process, port in self.metrics_ports.items():
-            name = process.rpartition("-")[0]
-            self._spawn(name, [str(BIN / "nameko"), "run", "--config",
-                               f"services/{name}/config.yml", f"simpul_{name}.service"],
-                        log_name=process, env={"METRICS_PORT": str(port),
-                                               "METRICS_HOST": "127.0.0.1"})
+            self._spawn_service(process, port)
         self._spawn("gateway", [sys.executable, "-m", "uvicorn", "simpul_gateway.main:app",
                                           "--host", "127.0.0.1", "--port", str(self.gateway_port),
                                           "--no-access-log"])
@@ -203,16 +243,21 @@ class LocalSystem:
             return json.load(response)["status"] == "ok"
 
     def stop(self) -> None:
-        for name, proc in reversed(self.procs):
-            if proc.poll() is None:
-                os.killpg(proc.pid, signal.SIGTERM)
-        for name, proc in reversed(self.procs):
-            try:
-                proc.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                os.killpg(proc.pid, signal.SIGKILL)
-                proc.wait()
+        """The gateway first, then the services (each drains what it is doing), storage last."""
+        apps = [proc for name, proc in reversed(self.procs) if name != "storage"]
+        storage = [proc for name, proc in self.procs if name == "storage"]
+        for group in (apps, storage):
+            for proc in group:
+                if proc.poll() is None:
+                    os.killpg(proc.pid, signal.SIGTERM)
+            for proc in group:
+                try:
+                    proc.wait(timeout=20)
+                except subprocess.TimeoutExpired:
+                    os.killpg(proc.pid, signal.SIGKILL)
+                    proc.wait()
         self.procs.clear()
+        self.running.clear()
 
 
 def load_or_create_key(path: Path) -> str:

@@ -14,6 +14,8 @@ SUITES = (
     ("integration", ["-p", "simpul_devtools.eventlet_plugin",
                      *sorted(map(str, ROOT.glob("services/*/tests/integration")))]),
     ("e2e", ["tests/e2e"]),
+    # the bounded subset of `make faults`: kills, restarts, drain, heartbeats, duplicates
+    ("faults", ["-s", "tests/faults"]),
 )
 
 

@@ -1,10 +1,9 @@
 """nameko entrypoints of intake."""
 from nameko.dependency_providers import Config
-from nameko.rpc import rpc
 
 from simpul_common import contracts, sealing
 from simpul_common.audit import AuditLog
-from simpul_common.nameko_ext import Metrics, MongoDatabase, Publish, consume
+from simpul_common.nameko_ext import Metrics, MongoDatabase, Publish, consume, rpc
 from simpul_common.nameko_ext.timers import configured_timer
 
 from . import usecases

@@ -5,12 +5,12 @@ import os
 
 import eventlet
 from nameko.dependency_providers import Config
-from nameko.rpc import RpcProxy, rpc
 from nameko.timer import timer
 
 from simpul_common import contracts, webhooks
 from simpul_common.audit import AuditLog
-from simpul_common.nameko_ext import Cached, Metrics, MongoDatabase, Publish, consume, on_broadcast
+from simpul_common.nameko_ext import (Cached, Metrics, MongoDatabase, Publish, RpcProxy,
+                                      consume, on_broadcast, rpc)
 
 from . import usecases
 from .channels import Courier

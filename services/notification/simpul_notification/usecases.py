@@ -4,6 +4,7 @@ once, retry what failed, park what keeps failing; let operators look, retry and 
 Answers to callers follow the error-result shape of the registry (docs/registry-rpc.md)."""
 import datetime as dt
 import logging
+import os
 
 from simpul_common import contracts, metrics
 
@@ -12,7 +13,8 @@ from .domain.plan import CHANNELS, RABBITMQ, audience, plan
 
 log = logging.getLogger(__name__)
 ATTEMPT_OUTCOMES = {"delivered": "delivered", "pending": "retry", "parked": "parked"}
-CLAIM_TIMEOUT = dt.timedelta(seconds=60)
+# a delivery claimed by a worker that died is taken over after this long
+CLAIM_TIMEOUT = dt.timedelta(seconds=float(os.environ.get("DELIVERY_CLAIM_SECONDS", "60")))
 MAX_PER_PAGE = 200
 FILTERS = ("status", "opd_code", "kabupaten_code", "channel", "report_id", "kind")
 

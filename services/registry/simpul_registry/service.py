@@ -2,11 +2,10 @@
 The RPC interface is documented in docs/registry-rpc.md."""
 import uuid
 
-from nameko.rpc import rpc
 
 from simpul_common import contracts
 from simpul_common.audit import AuditLog
-from simpul_common.nameko_ext import Metrics, MongoDatabase, Publish
+from simpul_common.nameko_ext import Metrics, MongoDatabase, Publish, rpc
 from simpul_common.regions import is_desa_code, is_region_code
 
 from . import usecases

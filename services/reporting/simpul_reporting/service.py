@@ -3,9 +3,9 @@ import logging
 
 import eventlet
 from nameko.dependency_providers import Config
-from nameko.rpc import RpcProxy, rpc
 
-from simpul_common.nameko_ext import Cached, Metrics, MongoDatabase, consume, on_broadcast
+from simpul_common.nameko_ext import (Cached, Metrics, MongoDatabase, RpcProxy, consume,
+                                      on_broadcast, rpc)
 from simpul_common.regions import is_region_code
 
 from . import usecases

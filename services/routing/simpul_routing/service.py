@@ -2,12 +2,13 @@
 import logging
 import os
 
+import eventlet
 from nameko.dependency_providers import Config
-from nameko.rpc import RpcProxy, rpc
 from nameko.timer import timer
 
 from simpul_common import contracts
-from simpul_common.nameko_ext import Cached, Metrics, MongoDatabase, Publish, consume, on_broadcast
+from simpul_common.nameko_ext import (Cached, Metrics, MongoDatabase, Publish, RpcProxy,
+                                      consume, on_broadcast, rpc)
 
 from . import usecases
 from .repository import CaseRepository, prepare
@@ -30,7 +31,15 @@ class RoutingService:
         return CaseRepository(self.db)
 
     def table(self, kabupaten_code):
-        return self.tables.get(kabupaten_code, lambda: self.registry.routing_table(kabupaten_code))
+        """The kabupaten's routing table from the registry (cached). A registry that does not
+        answer in time raises TimeoutError, so the report is retried later (without using up
+        its attempts) instead of holding its message and a worker for ever."""
+        timeout = float(self.config.get("REGISTRY_RPC_TIMEOUT_SECONDS", 5))
+
+        def ask():
+            with eventlet.Timeout(timeout, TimeoutError("the registry did not answer in time")):
+                return self.registry.routing_table(kabupaten_code)
+        return self.tables.get(kabupaten_code, ask)
 
     @consume("routing.reports")
     def on_report_received(self, received):

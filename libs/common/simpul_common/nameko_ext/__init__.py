@@ -5,8 +5,9 @@ Only service modules import this package; domains and use cases never see nameko
 from .broadcast import on_broadcast
 from .cached import Cached
 from .consumer import consume
+from .draining import RpcProxy, rpc
 from .metrics import Metrics
 from .publisher import Publish
 from .storage import MongoDatabase
 
-__all__ = ["Cached", "Metrics", "MongoDatabase", "Publish", "consume", "on_broadcast"]
+__all__ = ["Cached", "Metrics", "MongoDatabase", "Publish", "RpcProxy", "consume", "on_broadcast", "rpc"]

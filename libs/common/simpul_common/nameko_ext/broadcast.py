@@ -9,6 +9,7 @@ import uuid
 from kombu import Queue
 
 from .. import contracts, messaging
+from .draining import DrainingQueueConsumer
 from .metrics import MeasuredConsumer
 
 log = logging.getLogger(__name__)
@@ -17,6 +18,7 @@ QUEUE_EXPIRES_MS = 60_000   # a queue left behind by a crashed replica goes away
 
 class BroadcastConsumer(MeasuredConsumer):
     metrics_queue = "broadcast"   # each replica's queue has a name of its own
+    queue_consumer = DrainingQueueConsumer()
 
     def __init__(self, message_type, **kwargs):
         if message_type not in contracts.BROADCASTS:

@@ -10,10 +10,10 @@ import logging
 
 from kombu import Connection
 from nameko.constants import AMQP_URI_CONFIG_KEY
-from nameko.messaging import QueueConsumer
 from pymongo.errors import ConnectionFailure
 
 from .. import contracts, messaging
+from .draining import DrainingQueueConsumer
 from .metrics import MeasuredConsumer
 from .publisher import make_publisher
 
@@ -34,10 +34,11 @@ def next_step(failures: int, error: BaseException) -> tuple[str, int, int]:
     return "dead", 0, failures
 
 
-class ParkingQueueConsumer(QueueConsumer):
-    """nameko's queue consumer, except that a message that cannot even be decoded (not JSON,
-    a content type we do not accept) is parked in the dead letters instead of crashing the
-    consumer, and with it the service, again at every redelivery."""
+class ParkingQueueConsumer(DrainingQueueConsumer):
+    """nameko's queue consumer, draining on stop (draining.py), except that a message that
+    cannot even be decoded (not JSON, a content type we do not accept) is parked in the dead
+    letters instead of crashing the consumer, and with it the service, again at every
+    redelivery."""
 
     def get_consumers(self, consumer_cls, channel):
         consumers = super().get_consumers(consumer_cls, channel)

@@ -1,5 +1,9 @@
 """Publishing contract messages: persistent, confirmed by the broker and mandatory, so a
-message the broker cannot route raises instead of vanishing (broadcasts excepted)."""
+message the broker cannot route raises instead of vanishing (broadcasts excepted). A confirm
+that does not come within `CONFIRM_TIMEOUT_SECONDS` raises too: a publisher on a connection
+that died silently fails (and its message is retried) instead of waiting for ever."""
+import os
+
 from kombu import Connection
 from nameko.amqp.publish import Publisher
 from nameko.constants import AMQP_URI_CONFIG_KEY
@@ -8,9 +12,11 @@ from nameko.extensions import DependencyProvider
 from .. import contracts, messaging
 
 PERSISTENT = 2
+CONFIRM_TIMEOUT_SECONDS = float(os.environ.get("AMQP_CONFIRM_TIMEOUT_SECONDS", "10"))
 
 
 def make_publisher(amqp_uri: str, **options) -> Publisher:
+    options.setdefault("confirm_timeout", CONFIRM_TIMEOUT_SECONDS)
     return Publisher(amqp_uri, use_confirms=True, mandatory=True, delivery_mode=PERSISTENT,
                      serializer="json", **options)
 
