@@ -66,7 +66,6 @@ def ready(port: int) -> bool:
 @pytest.mark.parametrize("heartbeat", [HEARTBEAT_S, 0], ids=["heartbeats", "control-no-heartbeats"])
 def test_a_frozen_broker_connection_is_noticed_and_replaced(tmp_path, vhost_uri, mongo_uri,
                                                             heartbeat):
-    vhost = vhost_uri.rsplit("/", 1)[1]
     proxy = TcpProxy(("127.0.0.1", 5672))
     db = f"hb{uuid.uuid4().hex[:8]}_reporting"
     through_proxy = vhost_uri.replace("127.0.0.1:5672", f"127.0.0.1:{proxy.port}")

@@ -4,6 +4,8 @@ import uuid
 import pytest
 from amqp.exceptions import NotFound
 from kombu import Connection, Queue, binding
+from nameko.amqp.publish import Publisher
+from prometheus_client import REGISTRY
 
 from simpul_common import contracts, messaging
 from simpul_common.nameko_ext.publisher import make_publisher, publish_envelope
@@ -48,6 +50,14 @@ def read_queue(amqp_uri: str, name: str) -> list:
     return messages
 
 
+def handled(service: str, queue: str, message_type: str) -> dict:
+    """How many messages of a type a service's handlers (in this process) finished with on
+    `queue`, by outcome, so far (simpul_common.metrics)."""
+    return {outcome: REGISTRY.get_sample_value("simpul_events_handled_total", {
+        "service": service, "queue": queue, "type": message_type, "outcome": outcome}) or 0
+        for outcome in ("ok", "retry", "dead")}
+
+
 def purge_all(amqp_uri: str) -> None:
     with Connection(amqp_uri) as connection:
         messaging.declare_topology(connection)
@@ -82,6 +92,22 @@ def broker(amqp_uri):
         @staticmethod
         def read(queue_name):
             return read_queue(amqp_uri, queue_name)
+
+        @staticmethod
+        def burst(envelopes):
+            """Publish back to back, without waiting for each confirm, so that copies reach
+            workers of several replicas at the same time."""
+            fast = Publisher(amqp_uri, use_confirms=False, delivery_mode=2, serializer="json")
+            for envelope in envelopes:
+                publish_envelope(fast, envelope)
+
+        @staticmethod
+        def left_on(queue_name):
+            """What is still on a work queue, its retry queues and the dead letters (taken)."""
+            retries = [messaging.retry_queue_name(queue_name, step + 1)
+                       for step in range(len(messaging.RETRY_DELAYS_MS))]
+            return {name: len(read_queue(amqp_uri, name))
+                    for name in [queue_name, *retries, contracts.DEAD_LETTER_QUEUE]}
 
     yield Broker
     for probe in probes:

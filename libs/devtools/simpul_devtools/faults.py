@@ -90,6 +90,7 @@ class Rig:
                                   storage_port=0, db_prefix="faults", quiet=quiet,
                                   regions="demo", settings=dict(SETTINGS))
         self.notices: dict[str, list[str]] = defaultdict(list)   # report id → notification ids
+        self._mongo: MongoClient | None = None
         self.places: list[dict] = []
         self.token: str | None = None
 
@@ -109,6 +110,8 @@ class Rig:
         return self
 
     def stop(self) -> None:
+        if self._mongo is not None:
+            self._mongo.close()
         self.system.stop()
 
     def _sign_in(self) -> str:
@@ -124,7 +127,11 @@ class Rig:
 
     # --- what is where --------------------------------------------------------------------
     def mongo(self) -> MongoClient:
-        return MongoClient(self.system.mongo_uri, serverSelectionTimeoutMS=5000, tz_aware=True)
+        """One client for the harness's look-ups (it reconnects after a storage restart)."""
+        if self._mongo is None:
+            self._mongo = MongoClient(self.system.mongo_uri, serverSelectionTimeoutMS=5000,
+                                      tz_aware=True)
+        return self._mongo
 
     def queue_depths(self) -> dict[str, int]:
         """Messages (ready and unacknowledged) of every queue of the vhost."""
@@ -159,10 +166,9 @@ class Rig:
 
     def journal(self, ids: list[str]) -> Counter:
         """How often reporting journaled a `report.received` of each report."""
-        with self.mongo() as client:
-            entries = client[f"{self.system.db_prefix}_reporting"].journal.find(
-                {"report_id": {"$in": ids}, "type": "report.received"}, {"report_id": 1})
-            return Counter(entry["report_id"] for entry in entries)
+        entries = self.mongo()[f"{self.system.db_prefix}_reporting"].journal.find(
+            {"report_id": {"$in": ids}, "type": "report.received"}, {"report_id": 1})
+        return Counter(entry["report_id"] for entry in entries)
 
     def idle(self) -> bool:
         """No work queue nor retry queue holds a message."""
@@ -369,7 +375,7 @@ def kill_and_restart(service: str, pause_s: float = 1.0):
     return act
 
 
-def sigterm_drains(service: str):
+def sigterm_drains(service: str, queue_name: str):
     """SIGTERM a service while its handlers are blocked on storage (SecantusDB stopped with
     SIGSTOP): it must wait for them, exit 0 once storage answers again, and leave behind no
     message that it had taken, i.e. every message still queued was never delivered before."""
@@ -393,9 +399,7 @@ def sigterm_drains(service: str):
             code = None
         if code not in (0, None):
             result.checks.append(f"{key} exited with {code} after SIGTERM, not 0")
-        redelivered = requeued_messages(rig, f"{service}.submissions" if service == "intake"
-                                        else next(q for q in contracts.QUEUES
-                                                  if q.startswith(service)))
+        redelivered = requeued_messages(rig, queue_name)
         if redelivered:
             result.checks.append(f"{redelivered} message(s) {key} had taken went back to its "
                                  "queue: it did not finish them before exiting")
@@ -530,7 +534,7 @@ def _faults() -> list[Fault]:
                     "start it again a second later", kill_and_restart(service))
               for service in (*SERVICES, "gateway")]
     faults.append(Fault("sigterm-intake", "SIGTERM intake while its handlers wait on storage: "
-                        "it drains them, exits 0, leaves nothing it took", sigterm_drains("intake")))
+                        "it drains them, exits 0, leaves nothing it took", sigterm_drains("intake", "intake.submissions")))
     for service in ("routing", "notification"):
         before, act, after = kill_one_of_two(service)
         faults.append(Fault(f"replica-{service}", f"two {service} processes, kill -9 one "

@@ -175,8 +175,7 @@ class LocalSystem:
 
     def add_replica(self, service: str) -> str:
         """Start one more process of a service; its key."""
-        count = sum(1 for key in self.specs if key.rpartition("-")[0] == service)
-        process = f"{service}-{count + 1}"
+        process = f"{service}-{len(self.processes_of(service)) + 1}"
         port = free_port()
         self.metrics_ports[process] = port
         self._spawn_service(process, port)

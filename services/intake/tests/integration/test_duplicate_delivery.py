@@ -2,13 +2,12 @@
 once: every copy is acknowledged, the report is stored once (`_id` is the report id) and each
 tracking event is applied once (a write conditional on `history.event_id`)."""
 import pytest
-from nameko.amqp.publish import Publisher
 from nameko.utils.concurrency import SpawningProxy
 from prometheus_client import REGISTRY
 from pymongo import MongoClient
 
-from simpul_common import contracts, messaging, sealing
-from simpul_common.nameko_ext.publisher import publish_envelope
+from simpul_common import contracts, sealing
+from simpul_devtools import broker_testing
 from simpul_devtools.pytest_fixtures import wait_until
 from simpul_intake.domain.report import new_report
 from simpul_intake.repository import ReportRepository, prepare
@@ -32,30 +31,12 @@ def intake_db(mongo_uri, db_names):
 
 
 def handled(queue: str, message_type: str) -> dict:
-    """How many messages intake's handlers finished with, by outcome, so far."""
-    return {outcome: REGISTRY.get_sample_value("simpul_events_handled_total", {
-        "service": "intake", "queue": queue, "type": message_type, "outcome": outcome}) or 0
-        for outcome in ("ok", "retry", "dead")}
+    return broker_testing.handled("intake", queue, message_type)
 
 
 def reports_received() -> float:
     return REGISTRY.get_sample_value("simpul_reports_received_total", {"kabupaten": "33.25"}) or 0
 
-
-def burst(amqp_uri: str, envelopes: list[dict]) -> None:
-    """Publish `envelopes` back to back, without waiting for each confirm, so that copies
-    reach workers of both replicas at the same time."""
-    publisher = Publisher(amqp_uri, use_confirms=False, delivery_mode=2, serializer="json")
-    for envelope in envelopes:
-        publish_envelope(publisher, envelope)
-
-
-def left_on(broker, queue: str) -> dict:
-    """What is still on `queue`, its retry queues and the dead letters (taken off)."""
-    retries = [messaging.retry_queue_name(queue, step + 1)
-               for step in range(len(messaging.RETRY_DELAYS_MS))]
-    names = [queue, *retries, contracts.DEAD_LETTER_QUEUE]
-    return {name: len(broker.read(name)) for name in names}
 
 
 def submission(data_key) -> dict:
@@ -74,7 +55,7 @@ def test_a_submission_delivered_nine_times_to_two_replicas_is_stored_and_counted
     envelope = submission(data_key)
     announced = broker.probe(contracts.ReportReceived.type)
     before, counted = handled("intake.submissions", "report.submit"), reports_received()
-    burst(broker.uri, [envelope] * 7 + [{**envelope, "id": "the-same-report-another-envelope"}])
+    broker.burst([envelope] * 7 + [{**envelope, "id": "the-same-report-another-envelope"}])
     wait_until(lambda: handled("intake.submissions", "report.submit")["ok"] - before["ok"] == 8,
                seconds=30, what="eight copies handled")
     broker.publish(envelope)           # and one more, late, once the report is stored
@@ -90,7 +71,7 @@ def test_a_submission_delivered_nine_times_to_two_replicas_is_stored_and_counted
     assert len(events) >= 9, "each copy re-announces the report"
     assert {e["id"] for e in events} == {contracts.stable_id(REPORT_ID, "report.received")}
     assert len({e["occurred_at"] for e in events}) == 1
-    assert set(left_on(broker, "intake.submissions").values()) == {0}
+    assert set(broker.left_on("intake.submissions").values()) == {0}
 
 
 def tracking_events() -> list[dict]:
@@ -126,7 +107,7 @@ def test_tracking_events_delivered_four_times_each_to_two_replicas_apply_once(
     ReportRepository(intake_db).add(new_report(cmd, contracts.utc_now()))
     events = tracking_events()
     before = {e["type"]: handled("intake.tracking", e["type"]) for e in events}
-    burst(broker.uri, list(reversed(events)) * 4)   # out of order, each four times
+    broker.burst(list(reversed(events)) * 4)   # out of order, each four times
     wait_until(lambda: all(handled("intake.tracking", kind)["ok"] - done["ok"] == 4
                            for kind, done in before.items()), seconds=30,
                what="sixteen copies handled")
@@ -140,4 +121,4 @@ def test_tracking_events_delivered_four_times_each_to_two_replicas_apply_once(
     assert report["delivery"]["state"] == "delivered"
     assert all(handled("intake.tracking", kind)["dead"] == done["dead"]
                for kind, done in before.items())
-    assert set(left_on(broker, "intake.tracking").values()) == {0}
+    assert set(broker.left_on("intake.tracking").values()) == {0}

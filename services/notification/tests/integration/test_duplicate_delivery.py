@@ -7,13 +7,11 @@ import json
 import uuid
 
 import pytest
-from nameko.amqp.publish import Publisher
 from nameko.utils.concurrency import SpawningProxy
-from prometheus_client import REGISTRY
 from pymongo import MongoClient
 
-from simpul_common import contracts, messaging, webhooks
-from simpul_common.nameko_ext.publisher import publish_envelope
+from simpul_common import contracts, webhooks
+from simpul_devtools import broker_testing
 from simpul_devtools.pytest_fixtures import wait_until
 from simpul_notification.service import NotificationService
 
@@ -31,18 +29,8 @@ def replicas(registry, run_service, service_config, db_names, smtp_sink, broker)
 
 
 def handled() -> dict:
-    """How many `report.routed` notification's handlers finished with, by outcome, so far."""
-    return {outcome: REGISTRY.get_sample_value("simpul_events_handled_total", {
-        "service": "notification", "queue": QUEUE, "type": "report.routed",
-        "outcome": outcome}) or 0 for outcome in ("ok", "retry", "dead")}
+    return broker_testing.handled("notification", QUEUE, "report.routed")
 
-
-def left_on(broker, queue: str) -> dict:
-    """What is still on `queue`, its retry queues and the dead letters (taken off)."""
-    retries = [messaging.retry_queue_name(queue, step + 1)
-               for step in range(len(messaging.RETRY_DELAYS_MS))]
-    names = [queue, *retries, contracts.DEAD_LETTER_QUEUE]
-    return {name: len(broker.read(name)) for name in names}
 
 
 def routed(opd_code: str) -> dict:
@@ -66,9 +54,7 @@ def test_a_case_event_delivered_nine_times_to_two_replicas_reaches_each_channel_
     db = MongoClient(mongo_uri)[db_names["notification"]]
     announced = broker.probe(contracts.NotificationDelivered.type)
     envelope, before = routed(opd_code), handled()
-    publisher = Publisher(broker.uri, use_confirms=False, delivery_mode=2, serializer="json")
-    for _ in range(8):                 # back to back: copies reach both replicas at once
-        publish_envelope(publisher, envelope)
+    broker.burst([envelope] * 8)       # back to back: copies reach both replicas at once
 
     wait_until(lambda: handled()["ok"] - before["ok"] == 8, seconds=30,
                what="eight copies handled")
@@ -95,4 +81,4 @@ def test_a_case_event_delivered_nine_times_to_two_replicas_reaches_each_channel_
                                          for nid in by_channel.values()}
     assert len({json.dumps(e, sort_keys=True) for e in events}) == 3, "one body per id"
     assert handled()["dead"] == before["dead"]
-    assert set(left_on(broker, QUEUE).values()) == {0}
+    assert set(broker.left_on(QUEUE).values()) == {0}

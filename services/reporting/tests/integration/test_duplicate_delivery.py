@@ -3,14 +3,12 @@ two reporting replicas at once: every copy is acknowledged, and each event is jo
 (`_id` is the event id, in the transaction that moves the fact and the counters), so the fact
 counts it once and every counter moves once."""
 import pytest
-from nameko.amqp.publish import Publisher
 from nameko.utils.concurrency import SpawningProxy
-from prometheus_client import REGISTRY
 from pymongo import MongoClient
 
-from simpul_common import contracts, messaging
-from simpul_common.nameko_ext.publisher import publish_envelope
+from simpul_common import contracts
 from simpul_common.regions import ancestors_and_self
+from simpul_devtools import broker_testing
 from simpul_devtools.pytest_fixtures import wait_until
 from simpul_reporting.service import ReportingService
 
@@ -29,18 +27,8 @@ def replicas(run_service, service_config, db_names, broker):
 
 
 def handled(message_type: str) -> dict:
-    """How many messages of a type reporting's handlers finished with, by outcome, so far."""
-    return {outcome: REGISTRY.get_sample_value("simpul_events_handled_total", {
-        "service": "reporting", "queue": QUEUE, "type": message_type, "outcome": outcome}) or 0
-        for outcome in ("ok", "retry", "dead")}
+    return broker_testing.handled("reporting", QUEUE, message_type)
 
-
-def left_on(broker, queue: str) -> dict:
-    """What is still on `queue`, its retry queues and the dead letters (taken off)."""
-    retries = [messaging.retry_queue_name(queue, step + 1)
-               for step in range(len(messaging.RETRY_DELAYS_MS))]
-    names = [queue, *retries, contracts.DEAD_LETTER_QUEUE]
-    return {name: len(broker.read(name)) for name in names}
 
 
 def events() -> list[dict]:
@@ -70,9 +58,7 @@ def test_events_delivered_five_times_each_to_two_replicas_are_counted_once(
     db = MongoClient(mongo_uri)[db_names["reporting"]]
     envelopes = events()
     before = {e["type"]: handled(e["type"]) for e in envelopes}
-    publisher = Publisher(broker.uri, use_confirms=False, delivery_mode=2, serializer="json")
-    for envelope in envelopes * 5:     # back to back: copies reach both replicas at once
-        publish_envelope(publisher, envelope)
+    broker.burst(envelopes * 5)        # back to back: copies reach both replicas at once
     wait_until(lambda: all(handled(kind)["ok"] - done["ok"] == 5 for kind, done in before.items()),
                seconds=30, what="twenty copies handled")
     SpawningProxy(replicas).stop()     # what they had not acknowledged goes back to the queue
@@ -88,4 +74,4 @@ def test_events_delivered_five_times_each_to_two_replicas_are_counted_once(
         assert not counts.get(f"{scope}|status|received")
         assert not counts.get(f"{scope}|status|routed")
     assert all(handled(kind)["dead"] == done["dead"] for kind, done in before.items())
-    assert set(left_on(broker, QUEUE).values()) == {0}
+    assert set(broker.left_on(QUEUE).values()) == {0}

@@ -4,13 +4,12 @@ the report id; a household's open case is unique by `open_key`), a duplicate rep
 open case once (a write conditional on `history.report_id`), and every copy re-announces the
 decision under the same event id."""
 import pytest
-from nameko.amqp.publish import Publisher
 from nameko.utils.concurrency import SpawningProxy
 from prometheus_client import REGISTRY
 from pymongo import MongoClient
 
-from simpul_common import contracts, messaging
-from simpul_common.nameko_ext.publisher import publish_envelope
+from simpul_common import contracts
+from simpul_devtools import broker_testing
 from simpul_devtools.pytest_fixtures import wait_until
 from simpul_routing.service import RoutingService
 
@@ -32,22 +31,13 @@ def routing_db(mongo_uri, db_names):
 
 def handled() -> dict:
     """How many `report.received` routing's handlers finished with, by outcome, so far."""
-    return {outcome: REGISTRY.get_sample_value("simpul_events_handled_total", {
-        "service": "routing", "queue": QUEUE, "type": "report.received", "outcome": outcome}) or 0
-        for outcome in ("ok", "retry", "dead")}
+    return broker_testing.handled("routing", QUEUE, "report.received")
 
 
 def decided(outcome: str) -> float:
     return REGISTRY.get_sample_value("simpul_routing_outcomes_total",
                                      {"kabupaten": "33.25", "outcome": outcome}) or 0
 
-
-def left_on(broker, queue: str) -> dict:
-    """What is still on `queue`, its retry queues and the dead letters (taken off)."""
-    retries = [messaging.retry_queue_name(queue, step + 1)
-               for step in range(len(messaging.RETRY_DELAYS_MS))]
-    names = [queue, *retries, contracts.DEAD_LETTER_QUEUE]
-    return {name: len(broker.read(name)) for name in names}
 
 
 def received(report_id: str) -> dict:
@@ -63,9 +53,7 @@ def deliver(broker, envelopes: list[dict]) -> None:
     reach workers of both replicas at the same time; then one more copy of the first, late
     (its case is stored by then). Returns once every copy is handled."""
     start = handled()["ok"]
-    publisher = Publisher(broker.uri, use_confirms=False, delivery_mode=2, serializer="json")
-    for envelope in envelopes:
-        publish_envelope(publisher, envelope)
+    broker.burst(envelopes)
     wait_until(lambda: handled()["ok"] - start == len(envelopes), seconds=30,
                what="every copy handled")
     broker.publish(envelopes[0])
@@ -91,7 +79,7 @@ def test_a_report_delivered_nine_times_to_two_replicas_gets_one_case_and_one_dec
     assert all(e == events[0] for e in events), "the same decision, under the same id"
     assert events[0]["id"] == contracts.stable_id("r-dup-routed", "report.routed")
     assert handled()["dead"] == before["dead"]
-    assert set(left_on(broker, QUEUE).values()) == {0}
+    assert set(broker.left_on(QUEUE).values()) == {0}
 
 
 def test_a_duplicate_report_delivered_seven_times_to_two_replicas_joins_the_open_case_once(
@@ -114,4 +102,4 @@ def test_a_duplicate_report_delivered_seven_times_to_two_replicas_joins_the_open
     assert len(events) >= 7 and {e["id"] for e in events} == {
         contracts.stable_id("r-dup-joins", "report.linked")}
     assert handled()["dead"] == before["dead"]
-    assert set(left_on(broker, QUEUE).values()) == {0}
+    assert set(broker.left_on(QUEUE).values()) == {0}
