@@ -5,7 +5,7 @@ PY     := $(VENV)/bin/python
 PACKAGES := libs/common libs/devtools services/registry services/intake services/routing \
             services/notification services/reporting gateway
 
-.PHONY: run test test-unit test-integration test-e2e test-faults faults install lock clean regions demo-load
+.PHONY: run test test-unit test-integration test-e2e test-faults faults bench install lock clean regions demo-load
 
 $(VENV)/.installed: requirements.lock $(foreach p,$(PACKAGES),$(p)/pyproject.toml)
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -42,6 +42,9 @@ test-faults: install   # the bounded subset CI runs (about 5 minutes)
 
 faults: install   # every fault of docs/guarantees.md, about 10 minutes (FAULTS="kill-routing ...")
 	$(PY) -m simpul_devtools.faults $(if $(FAULTS),--only $(FAULTS)) $(if $(REPORTS),--reports $(REPORTS))
+
+bench: install   # the pipeline under stepped load against the bare baseline, ~15 min (BENCH_ARGS="--quick")
+	$(PY) -m bench $(BENCH_ARGS)
 
 lock:
 	$(PYTHON) -m venv /tmp/simpul-lock && /tmp/simpul-lock/bin/pip install -q -r requirements.in

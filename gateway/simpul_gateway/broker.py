@@ -7,6 +7,8 @@ their timeouts instead of hanging when the broker is gone.
 import queue
 import threading
 import time
+from concurrent.futures import Future
+from concurrent.futures import TimeoutError as FutureTimeout
 
 from amqp.exceptions import ConnectionError as AMQPConnectionError
 from amqp.exceptions import RecoverableConnectionError
@@ -16,7 +18,8 @@ from nameko.exceptions import RemoteError, RpcTimeout
 from nameko.standalone.rpc import ClusterRpcProxy
 
 from simpul_common import messaging
-from simpul_common.nameko_ext.publisher import make_publisher, publish_envelope
+from simpul_common.nameko_ext.pipelined import publish_confirmed
+from simpul_common.nameko_ext.publisher import outgoing
 
 
 class Unavailable(RuntimeError):
@@ -106,28 +109,70 @@ class RpcPool:
 
 
 class CommandSender:
+    """Publishes commands for every request thread at once (group commit): `send` hands its
+    envelope to one publishing thread, which sends all that are waiting together and waits
+    once for the broker to confirm them, then wakes each sender. A sender waits at most
+    `timeout` s, else Unavailable (its message may still go out: the client sends it again
+    under the same Idempotency-Key, and intake stores a report id once)."""
+
+    MAX_GROUP = 200
+
     def __init__(self, amqp_uri: str, timeout: float):
         self.amqp_uri = amqp_uri
         self.timeout = timeout
-        self.publisher = make_publisher(
-            amqp_uri, confirm_timeout=timeout,
-            retry_policy={"max_retries": 2, "interval_start": 0.1, "interval_step": 0.2,
-                          "interval_max": 0.5})
-        # fail fast when the broker is down (nameko's default waits ~9 s to connect)
-        self.publisher.transport_options = {"max_retries": 1, "interval_start": 0,
-                                            "interval_step": 0.2, "interval_max": 0.5}
+        self._waiting: queue.Queue = queue.Queue()
         self._declared = False
+        self._thread: threading.Thread | None = None
+        self._lock = threading.Lock()
 
     def send(self, envelope: dict) -> None:
         """Returns once the broker confirmed the persistent message on its durable queue."""
+        confirmed: Future = Future()
+        self._start()
+        self._waiting.put((envelope, confirmed))
+        try:
+            confirmed.result(timeout=self.timeout)
+        except FutureTimeout as exc:
+            raise Unavailable(f"broker did not confirm within {self.timeout} s") from exc
+        except Exception as exc:
+            raise Unavailable(f"broker did not confirm: {exc}") from exc
+
+    def close(self) -> None:
+        if self._thread is not None:
+            self._waiting.put(None)
+
+    def _start(self) -> None:
+        with self._lock:
+            if self._thread is None:
+                self._thread = threading.Thread(target=self._publish_groups, daemon=True,
+                                                name="command-publisher")
+                self._thread.start()
+
+    def _publish_groups(self) -> None:
+        while (first := self._waiting.get()) is not None:
+            group = [first]
+            while len(group) < self.MAX_GROUP and not self._waiting.empty():
+                group.append(self._waiting.get_nowait())
+            stop = group[-1] is None
+            group = [item for item in group if item is not None]
+            self._publish([(e, f) for e, f in group if f.set_running_or_notify_cancel()])
+            if stop:
+                return
+
+    def _publish(self, group: list[tuple[dict, Future]]) -> None:
         try:
             if not self._declared:
                 with Connection(self.amqp_uri, connect_timeout=self.timeout) as connection:
                     messaging.declare_topology(connection)
                 self._declared = True
-            publish_envelope(self.publisher, envelope)
+            publish_confirmed(self.amqp_uri, [outgoing(envelope) for envelope, _ in group],
+                              self.timeout)
         except Exception as exc:
-            raise Unavailable(f"broker did not confirm: {exc}") from exc
+            for _, confirmed in group:
+                confirmed.set_exception(exc)
+            return
+        for _, confirmed in group:
+            confirmed.set_result(None)
 
 
 def broker_reachable(amqp_uri: str, timeout: float = 2.0) -> bool:

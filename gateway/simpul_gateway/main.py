@@ -35,6 +35,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.state.storage = connect(settings.MONGO_URI, serverSelectionTimeoutMS=2_000)
         yield
         app.state.rpc.close()
+        app.state.commands.close()
         app.state.storage.close()
 
     app = FastAPI(title="Simpul API", version="0.1.0", lifespan=lifespan,

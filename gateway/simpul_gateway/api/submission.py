@@ -40,6 +40,13 @@ def check_filer(principal: Principal, desa_code: str, posyandu_id: str) -> None:
 
 
 def check_place(desa_code: str, posyandu_id: str, rpc: RpcPool, cache) -> None:
+    """The Posyandu is registered, active and in the desa. Usually answered from the cached
+    places of the whole kabupaten/kota (one RPC a minute, not two per Posyandu); anything
+    else (a new Posyandu, a wrong desa) is asked one by one, for the precise error."""
+    places = cache.get(("places", desa_code[:5]),
+                       lambda: rpc.call("registry", "posyandu_places", desa_code[:5]))
+    if (places or {}).get(posyandu_id) == [desa_code, True]:
+        return
     desa = cache.get(("region", desa_code),
                      lambda: rpc.call("registry", "get_region", desa_code), remember_none=False)
     if desa is None or desa["level"] != "desa":

@@ -122,6 +122,10 @@ class FakeRegistry:
     def get_posyandu(self, posyandu_id):
         return self.posyandu.items.get(posyandu_id)
 
+    def posyandu_places(self, kabupaten_code):
+        return {p["id"]: [p["desa_code"], p["active"]] for p in self.posyandu.items.values()
+                if p["kabupaten_code"] == kabupaten_code}
+
     def find_posyandu(self, filters, page=1, per_page=50):
         return self.posyandu.find(filters, page, per_page)
 
@@ -453,6 +457,9 @@ class FakeCommands:
 
     def send(self, envelope):
         self.sent.append(envelope)
+
+    def close(self):
+        pass
 
 
 ACTOR_ARGUMENT = {"get_case": 1, "case_history": 1, "household_cases": 1}   # positional actors

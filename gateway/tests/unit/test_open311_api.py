@@ -298,6 +298,9 @@ def test_when_the_broker_does_not_confirm_the_answer_is_503_and_nothing_is_promi
     class Down:
         def send(self, envelope):
             raise Unavailable("broker did not confirm")
+
+        def close(self):
+            pass
     anonymous.app.state.commands = Down()
     response = post(anonymous, world, "xml")
     assert response.status_code == 503 and response.headers["retry-after"] == "5"

@@ -197,9 +197,10 @@ class LocalSystem:
         self.assign_metrics_ports()
         for process, port in self.metrics_ports.items():
             self._spawn_service(process, port)
+        workers = self.replicas.get("gateway", 1)   # N gateway processes share its port
         self._spawn("gateway", [sys.executable, "-m", "uvicorn", "simpul_gateway.main:app",
-                                          "--host", "127.0.0.1", "--port", str(self.gateway_port),
-                                          "--no-access-log"])
+                                "--host", "127.0.0.1", "--port", str(self.gateway_port),
+                                "--no-access-log", *(["--workers", str(workers)] if workers > 1 else [])])
         wait_for(self.healthy, "Simpul (all services and the gateway)", 90, self.procs)
         return self
 
@@ -278,8 +279,9 @@ def parse_replicas(values: list[str]) -> dict[str, int]:
     replicas = {}
     for value in values:
         name, _, count = value.partition("=")
-        if name not in SERVICES or not count.isdigit() or int(count) < 1:
-            raise SystemExit(f"--replicas takes SERVICE=N with SERVICE one of {', '.join(SERVICES)}")
+        if name not in (*SERVICES, "gateway") or not count.isdigit() or int(count) < 1:
+            raise SystemExit(f"--replicas takes SERVICE=N with SERVICE one of "
+                             f"{', '.join(SERVICES)}, gateway")
         replicas[name] = int(count)
     return replicas
 

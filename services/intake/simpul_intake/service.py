@@ -3,7 +3,7 @@ from nameko.dependency_providers import Config
 
 from simpul_common import contracts, sealing
 from simpul_common.audit import AuditLog
-from simpul_common.nameko_ext import Metrics, MongoDatabase, Publish, consume, rpc
+from simpul_common.nameko_ext import Metrics, MongoDatabase, Publish, consume_batch, rpc
 from simpul_common.nameko_ext.timers import configured_timer
 
 from . import usecases
@@ -33,13 +33,14 @@ class IntakeService:
     def retention_months(self) -> int:
         return int(self.config.get("RETENTION_MONTHS", 24))
 
-    @consume("intake.submissions")
-    def on_submission(self, received):
-        usecases.accept_submission(received.message, self.reports, self.publish)
+    @consume_batch("intake.submissions")
+    def on_submissions(self, batch):
+        usecases.accept_submissions([received.message for received in batch], self.reports,
+                                    self.publish)
 
-    @consume("intake.tracking")
-    def on_tracking(self, received):
-        usecases.track(received, self.reports)
+    @consume_batch("intake.tracking")
+    def on_tracking(self, batch):
+        usecases.track_many(batch, self.reports)
 
     @configured_timer("RETENTION_SWEEP_SECONDS", 3600)
     def retention(self):

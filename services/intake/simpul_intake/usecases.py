@@ -5,6 +5,7 @@ may see it, and erase its personal data when retention ends or the citizen asks
 import logging
 
 from simpul_common import access, contracts, metrics, sealing
+from simpul_common.publishing import publish_all
 from simpul_common.regions import kabupaten_of
 
 from .domain import report as domain
@@ -18,19 +19,44 @@ def error(status: int, field: str, message: str) -> dict:
 
 
 def accept_submission(cmd: contracts.SubmitReport, reports, publish) -> dict:
-    stored, created = reports.add(domain.new_report(cmd, contracts.utc_now()))
-    if created:
-        metrics.report_received(kabupaten_of(cmd.desa_code))
-    elif stored["body_hash"] not in (cmd.body_hash, None):   # None: erased since
-        log.warning("report %s: idempotency key reused with a different body; first one kept",
-                    cmd.report_id)
-    publish(domain.received_event(stored))
-    return stored
+    return accept_submissions([cmd], reports, publish)[0]
+
+
+def accept_submissions(cmds: list[contracts.SubmitReport], reports, publish) -> list[dict]:
+    """Store each new report once and announce each as stored (a repeated one as stored
+    first): one round trip, and one more to read the repeated ones."""
+    added = reports.add_many([domain.new_report(cmd, contracts.utc_now()) for cmd in cmds])
+    for cmd, (stored, created) in zip(cmds, added):
+        if created:
+            metrics.report_received(kabupaten_of(cmd.desa_code))
+        elif stored["body_hash"] not in (cmd.body_hash, None):   # None: erased since
+            log.warning("report %s: idempotency key reused with a different body; first one "
+                        "kept", cmd.report_id)
+    publish_all(publish, [domain.received_event(stored) for stored, _ in added])
+    return [stored for stored, _ in added]
 
 
 def track(received: contracts.Received, reports) -> bool:
-    changes, entry, sequence = domain.tracking_change(received)
-    return reports.apply(received.message.report_id, changes, entry, sequence)
+    return reports.apply(*_tracking(received))
+
+
+def track_many(batch: list[contracts.Received], reports) -> None:
+    """Apply tracking events in their order: in one round trip when each is new and in order
+    (the usual case). Otherwise, after one read of the events the reports hold, each that did
+    not apply goes the single way: out of order, or its report missing (ReportNotFound)."""
+    changes = [_tracking(received) for received in batch]
+    if reports.apply_in_order(changes) == len(changes):
+        return
+    held = reports.event_ids([report_id for report_id, *_ in changes])
+    for report_id, fields, entry, sequence in changes:
+        if entry["event_id"] not in held.setdefault(report_id, set()):
+            reports.apply(report_id, fields, entry, sequence)
+            held[report_id].add(entry["event_id"])
+
+
+def _tracking(received: contracts.Received) -> tuple[str, dict, dict, int | None]:
+    """The report, the fields to set on it, its history entry and the case's position."""
+    return (received.message.report_id, *domain.tracking_change(received))
 
 
 def show_report(report_id: str, actor, reports, audit, data_key: bytes):

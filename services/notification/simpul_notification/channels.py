@@ -18,7 +18,8 @@ from nameko.constants import AMQP_URI_CONFIG_KEY
 from nameko.extensions import DependencyProvider
 
 from simpul_common import contracts, messaging, webhooks
-from simpul_common.nameko_ext.publisher import make_publisher
+from simpul_common.nameko_ext.pipelined import Outgoing, publish_confirmed
+from simpul_common.nameko_ext.publisher import CONFIRM_TIMEOUT_SECONDS, make_publisher
 
 from .domain.delivery import RetryPolicy
 
@@ -43,17 +44,34 @@ class OpdQueueSender:
     def send(self, opd_code: str, notice: dict) -> dict:
         """Publish persistently with broker confirmation; the OPD queue is declared first."""
         def publish():
-            if opd_code not in self._declared:
-                with Connection(self.amqp_uri) as connection:
-                    messaging.declare_opd_queue(connection, opd_code)
-                with self._lock:
-                    self._declared.add(opd_code)
+            self._declare(opd_code)
             self.publisher.publish(
                 notice, exchange=messaging.opd_exchange,
                 routing_key=contracts.opd_routing_key(opd_code, notice["type"]),
                 message_id=notice["notification_id"])
             return {"ok": True}
         return _timed(publish)
+
+    def send_many(self, notices: list[tuple[str, dict]]) -> dict:
+        """(opd_code, notice) pairs, all published before one wait for every confirm: one
+        result for them all (any not confirmed fails the attempt of each)."""
+        def publish():
+            for opd_code in {code for code, _ in notices}:
+                self._declare(opd_code)
+            publish_confirmed(self.amqp_uri, [
+                Outgoing(notice, messaging.opd_exchange,
+                         contracts.opd_routing_key(opd_code, notice["type"]),
+                         notice["notification_id"]) for opd_code, notice in notices],
+                CONFIRM_TIMEOUT_SECONDS)
+            return {"ok": True}
+        return _timed(publish)
+
+    def _declare(self, opd_code: str) -> None:
+        if opd_code not in self._declared:
+            with Connection(self.amqp_uri) as connection:
+                messaging.declare_opd_queue(connection, opd_code)
+            with self._lock:
+                self._declared.add(opd_code)
 
 
 class WebhookSender:
@@ -150,6 +168,15 @@ class Courier(DependencyProvider):
             finally:
                 self.in_flight[destination] -= 1
         self.pool.spawn_n(run)
+
+    def send_all(self, records: list[dict]) -> list[dict]:
+        """The result of one attempt of each record: the OPD queues' notices together (one
+        wait for all their confirms), the other channels one by one."""
+        queued = [r for r in records if r["channel"] == "rabbitmq"]
+        together = self.opd_queue.send_many([(r["opd_code"], r["payload"]) for r in queued]) \
+            if len(queued) > 1 else None
+        return [dict(together) if together and r["channel"] == "rabbitmq" else self.send(r)
+                for r in records]
 
     def send(self, record: dict) -> dict:
         channel, payload = record["channel"], record["payload"]

@@ -1,10 +1,12 @@
 """Notification's own MongoDB database: the delivery log (one record per notification, every
 attempt inside it), the paused channels, and the kader's inbox."""
-from pymongo import ASCENDING, DESCENDING, ReturnDocument
+from pymongo import ASCENDING, DESCENDING, ReturnDocument, UpdateOne
 from pymongo.database import Database
 from pymongo.errors import BulkWriteError
 
 from simpul_common.audit import AuditLog
+
+from .domain.delivery import claimed
 
 RETRYABLE = ("pending",)
 
@@ -14,6 +16,7 @@ def prepare(db: Database) -> None:
     db.deliveries.create_index([("report_id", ASCENDING)])
     db.deliveries.create_index([("status", ASCENDING), ("next_attempt_at", ASCENDING)])
     db.deliveries.create_index([("status", ASCENDING), ("opd_code", ASCENDING)])
+    db.deliveries.create_index([("status", ASCENDING), ("claimed_at", ASCENDING)])
     db.inbox.create_index([("posyandu_id", ASCENDING), ("at", DESCENDING)])
 
 
@@ -38,27 +41,32 @@ class DeliveryRepository:
         """Take a due delivery for sending: the record, or None if it is not due, delivered,
         parked, or being sent by a live worker (a claim older than `stale_before` belongs to
         a worker that died and is taken over)."""
-        return self.deliveries.find_one_and_update(
-            {"_id": notification_id, "$or": [
-                {"status": "pending", "next_attempt_at": {"$lte": now}},
-                {"status": "sending", "claimed_at": {"$lt": stale_before}}]},
-            {"$set": {"status": "sending", "claimed_at": now}},
-            return_document=ReturnDocument.AFTER)
+        for due in _due(now, stale_before):
+            record = self.deliveries.find_one_and_update(
+                {"_id": notification_id, **due}, {"$set": claimed(now)},
+                return_document=ReturnDocument.AFTER)
+            if record is not None:
+                return record
+        return None
 
-    def finish(self, notification_id: str, changes: dict, attempt: dict) -> None:
-        self.deliveries.update_one({"_id": notification_id, "status": "sending"},
-                                   {"$set": {**changes, "claimed_at": None},
-                                    "$push": {"attempts": attempt}})
+    def finish(self, outcomes: list[tuple[str, dict, dict]]) -> None:
+        """Record each attempt (notification id, changes, attempt) of deliveries being sent,
+        in one round trip."""
+        if outcomes:
+            self.deliveries.bulk_write([UpdateOne(
+                {"_id": notification_id, "status": "sending"},
+                {"$set": {**changes, "claimed_at": None}, "$push": {"attempts": attempt}})
+                for notification_id, changes, attempt in outcomes], ordered=False)
 
     def due(self, now: str, stale_before: str, paused: set[str], limit: int) -> list[str]:
         if limit <= 0:
             return []
-        query = {"$or": [{"status": "pending", "next_attempt_at": {"$lte": now}},
-                         {"status": "sending", "claimed_at": {"$lt": stale_before}}]}
-        if paused:
-            query = {"$and": [query, {"channel_key": {"$nin": sorted(paused)}}]}
-        return [r["_id"] for r in self.deliveries.find(query, {"_id": 1})
-                .sort("next_attempt_at", ASCENDING).limit(limit)]
+        skip = {"channel_key": {"$nin": sorted(paused)}} if paused else {}
+        found = [r for due in _due(now, stale_before) for r in self.deliveries.find(
+            {**due, **skip}, {"_id": 1, "next_attempt_at": 1})
+            .sort("next_attempt_at", ASCENDING).limit(limit)]
+        found.sort(key=lambda r: r.get("next_attempt_at") or "")
+        return [r["_id"] for r in found[:limit]]
 
     def find(self, query: dict, page: int, per_page: int) -> tuple[list[dict], int]:
         total = self.deliveries.count_documents(query)
@@ -130,3 +138,11 @@ def _insert_new(collection, documents: list[dict]) -> list[str]:
 
 def _escape(text: str) -> str:
     return "".join("\\" + c if c in ".^$*+?{}[]\\|()" else c for c in text)
+
+
+def _due(now: str, stale_before: str) -> tuple[dict, dict]:
+    """What makes a delivery due: a retry whose time has come, or a claim of a worker that
+    died. Two queries, each on its index: SecantusDB plans a top-level `$or` as a collection
+    scan (docs/storage.md), and the sweep asks every second."""
+    return ({"status": "pending", "next_attempt_at": {"$lte": now}},
+            {"status": "sending", "claimed_at": {"$lt": stale_before}})

@@ -2,6 +2,7 @@
 docs/notifications.md."""
 import logging
 import os
+from functools import partial
 
 import eventlet
 from nameko.dependency_providers import Config
@@ -10,7 +11,7 @@ from nameko.timer import timer
 from simpul_common import contracts, webhooks
 from simpul_common.audit import AuditLog
 from simpul_common.nameko_ext import (Cached, Metrics, MongoDatabase, Publish, RpcProxy,
-                                      consume, on_broadcast, rpc)
+                                      consume_batch, on_broadcast, rpc)
 
 from . import usecases
 from .channels import Courier
@@ -62,13 +63,13 @@ class NotificationService:
     def audit(self) -> AuditLog:
         return AuditLog(self.db, self.name)
 
-    @consume("notification.cases")
-    def on_case_event(self, received):
+    @consume_batch("notification.cases")
+    def on_case_events(self, batch):
         timeout = float(self.config.get("REGISTRY_RPC_TIMEOUT_SECONDS", 5))
-        usecases.handle_event(received, Recipients(self.directory, self.registry, timeout),
-                              self.deliveries, self.courier, self.publish,
-                              self.config["GATEWAY_PUBLIC_URL"], contracts.utc_now(),
-                              paused=lambda: self.paused_keys.get("paused", self.deliveries.paused))
+        paused = partial(self.paused_keys.get, "paused", self.deliveries.paused)
+        usecases.handle_events(batch, Recipients(self.directory, self.registry, timeout),
+                               self.deliveries, self.courier, self.publish,
+                               self.config["GATEWAY_PUBLIC_URL"], contracts.utc_now(), paused)
 
     @on_broadcast("registry.changed")
     def on_registry_changed(self, received):

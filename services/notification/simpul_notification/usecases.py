@@ -7,6 +7,7 @@ import logging
 import os
 
 from simpul_common import contracts, metrics
+from simpul_common.publishing import publish_all
 
 from .domain import delivery as domain
 from .domain.plan import CHANNELS, RABBITMQ, audience, plan
@@ -29,13 +30,37 @@ def _stale_before(now: str) -> str:
 
 # --- events ---------------------------------------------------------------------------------
 
-def handle_event(received: contracts.Received, recipients, deliveries, courier, publish,
-                 case_url_base: str, now: str, paused=None) -> list[dict]:
-    """Store who is to hear of the event (once, however often it arrives), then send: the
-    OPD's queue at once, webhooks and e-mail on the courier's own threads. The message may be
+def handle_events(batch: list[contracts.Received], recipients, deliveries, courier, publish,
+                  case_url_base: str, now: str, paused=None) -> list[dict]:
+    """Store who is to hear of each event (once, however often it arrives), then send: the
+    OPD's queue at once, webhooks and e-mail on the courier's own threads. The messages may be
     acknowledged on return: every delivery is stored and will be sent, retried or parked.
-    `paused()` answers the paused channel keys (the service keeps them a second, so the hot
-    path does not read them for every event)."""
+    A few round trips for the whole batch: new queue deliveries are stored already claimed,
+    sent, and finished in one write. `paused()` answers the paused channel keys (the service
+    keeps them a second, so the hot path does not read them for every batch)."""
+    plans = [_plan(received, recipients, case_url_base, now) for received in batch]
+    # copies of one event in a batch plan the same records: one of each
+    records = list({r["_id"]: r for planned, _ in plans for r in planned}.values())
+    paused = (paused or deliveries.paused)() if records else set()
+    ready = [r for r in records if r["channel_key"] not in paused]
+    claimed = {r["_id"]: {**r, **domain.claimed(now)} for r in ready if r["channel"] == RABBITMQ}
+    deliveries.add_to_inbox([item for _, items in plans for item in items])
+    seen_before = set(deliveries.add([claimed.get(r["_id"], r) for r in records]))
+    # redelivered events: announce again what was delivered (same ids), and send it no more
+    delivered = deliveries.delivered_among(sorted(seen_before)) if seen_before else []
+    publish_all(publish, [domain.delivered_event(record) for record in delivered])
+    fresh = claimed.keys() - seen_before
+    send([claimed[nid] for nid in claimed if nid in fresh], deliveries, courier, publish)
+    done = fresh | {record["_id"] for record in delivered}
+    for record in ready:   # the slow channels, and what a redelivered event stored before
+        if record["_id"] not in done:
+            dispatch(record["_id"], deliveries, courier, publish, now,
+                     inline=record["channel"] == RABBITMQ, destination=record["destination"])
+    return records
+
+
+def _plan(received: contracts.Received, recipients, case_url_base: str,
+          now: str) -> tuple[list[dict], list[dict]]:
     event = received.message
     kind, who = audience(event)
     opd_code = getattr(event, "opd_code", None)
@@ -46,18 +71,7 @@ def handle_event(received: contracts.Received, recipients, deliveries, courier, 
     heads = recipients.people("opd_head", "opd_code", opd_code) if who.get("heads") else []
     tph = recipients.people("tph", "kabupaten_code", event.desa_code[:5]) if who.get("tph") else []
     url = f"{case_url_base.rstrip('/')}/api/v1/reports/{event.report_id}"
-    records, inbox = plan(received, opd, heads, tph, url, now)
-    seen_before = deliveries.add(records)
-    deliveries.add_to_inbox(inbox)
-    if seen_before:   # a redelivered event: announce again what was delivered (same ids)
-        for record in deliveries.delivered_among(seen_before):
-            publish(domain.delivered_event(record))
-    paused = (paused or deliveries.paused)() if records else set()
-    for record in records:
-        if record["channel_key"] not in paused:
-            dispatch(record["_id"], deliveries, courier, publish, now,
-                     inline=record["channel"] == RABBITMQ, destination=record["destination"])
-    return records
+    return plan(received, opd, heads, tph, url, now)
 
 
 def dispatch(notification_id: str, deliveries, courier, publish, now: str, inline: bool,
@@ -70,28 +84,41 @@ def dispatch(notification_id: str, deliveries, courier, publish, now: str, inlin
     if record is None:
         return False
     if inline:
-        send(record, deliveries, courier, publish)
+        send([record], deliveries, courier, publish)
     else:
-        courier.spawn(record["destination"], lambda: send(record, deliveries, courier, publish))
+        courier.spawn(record["destination"], lambda: send([record], deliveries, courier, publish))
     return True
 
 
-def send(record: dict, deliveries, courier, publish) -> dict:
-    """One attempt, logged with its answer and latency; then delivered, retried or parked."""
-    result = courier.send(record)
+def send(records: list[dict], deliveries, courier, publish) -> list[dict]:
+    """One attempt each, logged with its answer and latency, all recorded in one write; then
+    each delivered, retried or parked."""
+    results = _attempts(records, courier)
     at = contracts.utc_now()
-    changes, attempt = domain.outcome(record, result, at, courier.policy)
-    deliveries.finish(record["_id"], changes, attempt)
+    outcomes = [(record, result, *domain.outcome(record, result, at, courier.policy))
+                for record, result in zip(records, results)]
+    deliveries.finish([(record["_id"], changes, attempt)
+                       for record, _, changes, attempt in outcomes])
+    settled = [_settled(record, result, changes) for record, result, changes, _ in outcomes]
+    delivered = [domain.delivered_event(done) for done in settled if done["status"] == "delivered"]
+    try:
+        publish_all(publish, delivered)
+    except Exception as exc:   # the deliveries stand; only intake's tracking misses them
+        log.warning("%d deliveries: notification.delivered not published (%s)", len(delivered),
+                    type(exc).__name__)
+    return settled
+
+
+def _attempts(records: list[dict], courier) -> list[dict]:
+    send_all = getattr(courier, "send_all", None)   # the OPD queues' notices together
+    return send_all(records) if send_all else [courier.send(record) for record in records]
+
+
+def _settled(record: dict, result: dict, changes: dict) -> dict:
     metrics.notification_attempted(record["channel"], ATTEMPT_OUTCOMES[changes["status"]],
                                    result.get("latency_ms"))
     done = {**record, **changes}
-    if changes["status"] == "delivered":
-        try:
-            publish(domain.delivered_event(done))
-        except Exception as exc:   # the delivery stands; only intake's tracking misses it
-            log.warning("delivery %s: notification.delivered not published (%s)",
-                        record["_id"], type(exc).__name__)
-    elif changes["status"] == "parked":
+    if changes["status"] == "parked":
         log.error("delivery %s (%s to %s) parked after %d attempts: %s", record["_id"],
                   record["channel"], record.get("opd_code"), changes["attempt_count"],
                   changes["last_error"])

@@ -145,6 +145,11 @@ class RegistryRepository:
         return {d["registration_number"]: public(d) for d in self.db.posyandu.find(
             {"registration_number": {"$in": sorted(numbers)}})}
 
+    def posyandu_places(self, kabupaten_code: str) -> dict:
+        return {d["_id"]: [d["desa_code"], d.get("active", True) is not False]
+                for d in self.db.posyandu.find({"kabupaten_code": kabupaten_code},
+                                               {"desa_code": 1, "active": 1})}
+
     def posyandu_ids_in(self, desa_codes) -> set[str]:
         return {d["_id"] for d in self.db.posyandu.find({"desa_code": {"$in": sorted(desa_codes)}},
                                                         {"_id": 1})}

@@ -88,6 +88,13 @@ class RegistryService:
         return self.repo.get("posyandu", posyandu_id)
 
     @rpc
+    def posyandu_places(self, kabupaten_code):
+        """Where each Posyandu of a kabupaten/kota is and whether it is active, in one answer:
+        `{id: [desa_code, active]}`. The gateway checks every filing against it (cached),
+        instead of asking for each Posyandu and desa on its own."""
+        return self.repo.posyandu_places(kabupaten_code) if is_region_code(kabupaten_code) else {}
+
+    @rpc
     def list_posyandu(self, desa_code):
         """All Posyandu of a desa/kelurahan (kept for clients of the first API)."""
         if not is_desa_code(desa_code):

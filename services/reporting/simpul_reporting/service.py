@@ -4,7 +4,7 @@ import logging
 import eventlet
 from nameko.dependency_providers import Config
 
-from simpul_common.nameko_ext import (Cached, Metrics, MongoDatabase, RpcProxy, consume,
+from simpul_common.nameko_ext import (Cached, Metrics, MongoDatabase, RpcProxy, consume_batch,
                                       on_broadcast, rpc)
 from simpul_common.regions import is_region_code
 
@@ -64,9 +64,9 @@ class ReportingService:
         return Places(self.places, self.registry,
                       float(self.config.get("REGISTRY_RPC_TIMEOUT_SECONDS", 5)))
 
-    @consume("reporting.facts")
-    def on_report_event(self, received):
-        usecases.record_event(received, self.repo)
+    @consume_batch("reporting.facts")
+    def on_report_events(self, batch):
+        usecases.record_events(batch, self.repo)
 
     @rpc
     def summary(self, region):

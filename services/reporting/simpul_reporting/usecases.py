@@ -1,4 +1,4 @@
-"""Reporting's use cases: journal an event and fold it into its report's fact and the counts;
+"""Reporting's use cases: journal events and fold them into their reports' facts and the counts;
 answer the summary and the tables of docs/reporting.md; rebuild everything from the journal.
 
 Answers to callers follow the error-result shape of the registry (docs/registry-rpc.md)."""
@@ -25,6 +25,12 @@ def error(status: int, field: str, message: str) -> dict:
 
 def record_event(received: contracts.Received, repo) -> bool:
     return repo.apply(facts.journal_entry(received), facts.derive, facts.counter_deltas)
+
+
+def record_events(batch: list[contracts.Received], repo) -> int:
+    """Journal a batch of events and fold them in at once; how many were new."""
+    return repo.apply_batch([facts.journal_entry(received) for received in batch],
+                            facts.derive, facts.counter_deltas)
 
 
 def region_summary(region: str, repo, posyandu_counts=None) -> dict:

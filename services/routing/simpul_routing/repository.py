@@ -8,9 +8,10 @@ sweep republishes any the process did not get to (same ids, so receivers de-dupl
 """
 from pymongo import ASCENDING, DESCENDING
 from pymongo.database import Database
-from pymongo.errors import DuplicateKeyError
+from pymongo.errors import BulkWriteError, DuplicateKeyError
 
 TOP_FIELDS_KEPT = ("_id", "history", "outbox", "outbox_at", "version")
+DUPLICATE_KEY = 11000
 
 
 def prepare(db: Database) -> None:
@@ -39,6 +40,25 @@ class CaseRepository:
 
     def get(self, case_id: str, with_history: bool = True):
         return self.cases.find_one({"_id": case_id}, None if with_history else {"outbox": 0})
+
+    def get_many(self, case_ids) -> dict[str, dict]:
+        """The stored cases of these ids, by id, in one round trip."""
+        return {case["_id"]: case for case in self.cases.find({"_id": {"$in": list(case_ids)}})}
+
+    def add_many(self, cases: list[dict]) -> set[str]:
+        """Store new cases in one round trip, unordered; the ids of those refused because a
+        case of the report exists, or the household has an open case of that service type."""
+        if not cases:
+            return set()
+        try:
+            self.cases.insert_many(cases, ordered=False)
+        except BulkWriteError as exc:
+            errors = exc.details.get("writeErrors", [])
+            if exc.details.get("writeConcernErrors") or any(
+                    error.get("code") != DUPLICATE_KEY for error in errors):
+                raise
+            return {cases[error["index"]]["_id"] for error in errors}
+        return set()
 
     def add(self, case: dict) -> dict:
         """Store a new case; if one exists for the report, keep and return that one. Raises

@@ -8,7 +8,7 @@ from nameko.timer import timer
 
 from simpul_common import contracts
 from simpul_common.nameko_ext import (Cached, Metrics, MongoDatabase, Publish, RpcProxy,
-                                      consume, on_broadcast, rpc)
+                                      consume_batch, on_broadcast, rpc)
 
 from . import usecases
 from .repository import CaseRepository, prepare
@@ -41,9 +41,10 @@ class RoutingService:
                 return self.registry.routing_table(kabupaten_code)
         return self.tables.get(kabupaten_code, ask)
 
-    @consume("routing.reports")
-    def on_report_received(self, received):
-        usecases.route_report(received.message, self.cases, self.table, self.publish)
+    @consume_batch("routing.reports")
+    def on_reports_received(self, batch):
+        usecases.route_reports([received.message for received in batch], self.cases, self.table,
+                               self.publish)
 
     @on_broadcast("registry.changed")
     def on_registry_changed(self, received):

@@ -5,9 +5,9 @@
 The same port answers the probes of docs/operations.md: `/healthz` 200 whenever the process
 serves at all (liveness), `/readyz` 200 once every container of the process has started and
 each of its queue consumers consumes (readiness), else 503.
-`MeasuredConsumer` is the base of `consume` and `on_broadcast`: every handler of a contract
-message is timed, its lag measured and its outcome counted, whether or not the service
-serves its metrics."""
+`MeasuredConsumer` is the base of `consume`, `consume_batch` and `on_broadcast`: every handler
+of a contract message is timed, its lag measured and its outcome counted, whether or not the
+service serves its metrics."""
 import logging
 import time
 from dataclasses import dataclass
@@ -126,14 +126,23 @@ class MeasuredConsumer(Consumer):
 
     def dispatch(self, received, message) -> None:
         """Hand a decoded message to the service method, as nameko's `handle_message` does."""
-        started = metrics.handling(self.container.service_name, self.metrics_queue,
-                                   received.message.type, received.occurred_at)
+        started = self.measure(received)
+        self.spawn((received,), [message], partial(self.handle_measured, message, started))
+
+    def measure(self, received) -> metrics.Handling:
+        return metrics.handling(self.container.service_name, self.metrics_queue,
+                                received.message.type, received.occurred_at)
+
+    def spawn(self, args: tuple, messages: list, handle_result) -> None:
+        """A worker for `args` (the messages it handles); when the container is being killed,
+        the messages go back to the queue instead."""
         try:
             self.container.spawn_worker(
-                self, (received,), {}, context_data=self.unpack_message_headers(message),
-                handle_result=partial(self.handle_measured, message, started))
+                self, args, {}, context_data=self.unpack_message_headers(messages[0]),
+                handle_result=handle_result)
         except ContainerBeingKilled:
-            self.queue_consumer.requeue_message(message)
+            for message in messages:
+                self.queue_consumer.requeue_message(message)
 
     def handle_measured(self, message, started, worker_ctx, result=None, exc_info=None):
         metrics.handled(started, self.handle_message_processed(message, result, exc_info))

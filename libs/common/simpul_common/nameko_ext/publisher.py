@@ -10,6 +10,7 @@ from nameko.constants import AMQP_URI_CONFIG_KEY
 from nameko.extensions import DependencyProvider
 
 from .. import contracts, messaging
+from .pipelined import Outgoing, publish_confirmed
 
 PERSISTENT = 2
 CONFIRM_TIMEOUT_SECONDS = float(os.environ.get("AMQP_CONFIRM_TIMEOUT_SECONDS", "10"))
@@ -27,6 +28,25 @@ def publish_envelope(publisher: Publisher, envelope: dict) -> None:
                       mandatory=envelope["type"] not in contracts.BROADCASTS)
 
 
+def outgoing(envelope: dict) -> Outgoing:
+    return Outgoing(envelope, messaging.exchange_for(envelope["type"]), envelope["type"],
+                    envelope["id"], mandatory=envelope["type"] not in contracts.BROADCASTS)
+
+
+class Publishing:
+    """What a worker gets as `publish`: `publish(envelope)` waits for its confirm;
+    `publish.many(envelopes)` sends them all and waits once for every confirm."""
+
+    def __init__(self, publisher: Publisher, amqp_uri: str):
+        self.publisher, self.amqp_uri = publisher, amqp_uri
+
+    def __call__(self, envelope: dict) -> None:
+        publish_envelope(self.publisher, envelope)
+
+    def many(self, envelopes: list[dict]) -> None:
+        publish_confirmed(self.amqp_uri, [outgoing(e) for e in envelopes], CONFIRM_TIMEOUT_SECONDS)
+
+
 class Publish(DependencyProvider):
     """Gives the worker `publish(envelope)`; declares the whole topology at start."""
 
@@ -39,4 +59,4 @@ class Publish(DependencyProvider):
             messaging.declare_topology(connection)
 
     def get_dependency(self, worker_ctx):
-        return lambda envelope: publish_envelope(self.publisher, envelope)
+        return Publishing(self.publisher, self.amqp_uri)

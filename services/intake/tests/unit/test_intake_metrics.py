@@ -15,6 +15,9 @@ class Reports:
         self.stored[report["_id"]] = report
         return report, True
 
+    def add_many(self, reports):
+        return [self.add(report) for report in reports]
+
 
 def received_in(kabupaten):
     return REGISTRY.get_sample_value("simpul_reports_received_total", {"kabupaten": kabupaten}) or 0

@@ -1,7 +1,10 @@
+import collections
 import copy
+import dataclasses
 import logging
 
 import pytest
+from prometheus_client import REGISTRY
 
 from simpul_common import contracts, sealing
 from simpul_intake import usecases
@@ -41,10 +44,12 @@ def clock(monkeypatch):
 class FakeReportRepository:
     """In memory, with the semantics of repository.ReportRepository: a tracking event is
     applied once per event id, and with the case's history `sequence` its changes apply only
-    when no later position of the case is stored (its history entry is kept either way)."""
+    when no later position of the case is stored (its history entry is kept either way).
+    `calls` counts the calls of each method (each is one round trip or a few)."""
 
     def __init__(self):
         self.reports = {}
+        self.calls = collections.Counter()
 
     def add(self, report):
         if report["_id"] in self.reports:
@@ -52,10 +57,15 @@ class FakeReportRepository:
         self.reports[report["_id"]] = copy.deepcopy(report)
         return report, True
 
+    def add_many(self, reports):
+        self.calls["add_many"] += 1
+        return [self.add(report) for report in reports]
+
     def get(self, report_id):
         return copy.deepcopy(self.reports.get(report_id))
 
     def apply(self, report_id, changes, entry, sequence=None):
+        self.calls["apply"] += 1
         report = self.reports.get(report_id)
         if report is None:
             raise ReportNotFound(report_id)
@@ -75,6 +85,26 @@ class FakeReportRepository:
             target[leaf] = value
         report["history"].append(dict(entry))
         return True
+
+    def apply_in_order(self, changes):
+        """Each change applies whole (one conditional update) or not at all."""
+        self.calls["apply_in_order"] += 1
+        return sum(self._in_order(*change) for change in changes)
+
+    def _in_order(self, report_id, changes, entry, sequence):
+        report = self.reports.get(report_id)
+        if report is None or any(h["event_id"] == entry["event_id"] for h in report["history"]):
+            return False
+        if sequence is not None and any(report.get(guard) is not None and report[guard] > sequence
+                                        for guard in domain.guarded(changes)):
+            return False
+        self.calls["apply"] -= 1
+        return self.apply(report_id, changes, entry, sequence)
+
+    def event_ids(self, report_ids):
+        self.calls["event_ids"] += 1
+        return {report_id: {h["event_id"] for h in self.reports[report_id]["history"]}
+                for report_id in set(report_ids) if report_id in self.reports}
 
     def of_citizen(self, citizen_ref):
         return [copy.deepcopy(r) for r in self.reports.values() if r.get("citizen_ref") == citizen_ref]
@@ -654,3 +684,116 @@ def test_an_erasure_needs_a_reason(reports, audit):
     citizens_reports(reports)
     refused = usecases.erase_citizen(CITIZEN_REF, ADMIN, " no ", reports, audit, RECEIVED_AT)
     assert refused["status"] == 422 and refused["errors"][0]["field"] == "reason"
+
+
+# --- batches: one bulk write for the usual case, the single path for the rest -----------------
+
+LATER = "2026-11-02T03:05:00.000+00:00"
+
+
+def received_in(kabupaten):
+    return REGISTRY.get_sample_value("simpul_reports_received_total", {"kabupaten": kabupaten}) or 0
+
+
+def test_a_batch_stores_its_new_reports_at_once_and_announces_each_as_stored(
+        reports, clock, caplog):
+    usecases.accept_submission(submit("r-old"), reports, lambda e: None)
+    clock["value"] = LATER
+    published, counted = [], received_in("33.25")
+    with caplog.at_level(logging.WARNING):
+        stored = usecases.accept_submissions(
+            [submit("r-1"), submit("r-old", body_hash="h2"), submit("r-2"), submit("r-1")],
+            reports, published.append)
+
+    assert reports.calls["add_many"] == 2             # one for the batch, after the one above
+    assert sorted(reports.reports) == ["r-1", "r-2", "r-old"]
+    assert [e["data"]["report_id"] for e in published] == ["r-1", "r-old", "r-2", "r-1"]
+    assert published[3] == published[0], "a repeat within the batch: the same announcement"
+    assert published[1]["data"]["received_at"] == RECEIVED_AT == stored[1]["received_at"]
+    assert stored[1]["body_hash"] == "h1"
+    assert received_in("33.25") - counted == 2        # r-1 and r-2, once each
+    assert caplog.text.count("idempotency key reused") == 1
+
+
+def enveloped(*events):
+    return [received(message, event_id, at="2026-11-02T03:00:01.000+00:00")
+            for event_id, message in events]
+
+
+def case_events(report_id):
+    """A case's events as intake hears them: routed, acknowledged, escalated, delivered."""
+    events = [("routed", routed_at("2026-11-02T03:00:01.000+00:00")),
+              ("ack", changed("acknowledge", "routed", "acknowledged",
+                              "2026-11-03T03:00:00.000+00:00", 1,
+                              due_at="2026-11-09T16:59:59.999+00:00")),
+              ("esc", escalated(1, "2026-11-10T00:00:00.000+00:00", 2)),
+              ("delivered", delivered())]
+    return [(f"{report_id}-{name}", dataclasses.replace(message, report_id=report_id))
+            for name, message in events]
+
+
+def stored_state(reports, report_id):
+    """The report as tracking left it, its history as a set: batches may order it otherwise."""
+    report = reports.get(report_id)
+    return {**report, "sealed": None, "history": sorted(h["event_id"] for h in report["history"])}
+
+
+def test_a_batch_of_events_in_order_is_applied_in_one_bulk_write(reports):
+    for report_id in ("r-1", "r-2"):
+        usecases.accept_submission(submit(report_id), reports, lambda e: None)
+    events = [e for pair in zip(case_events("r-1"), case_events("r-2")) for e in pair]
+
+    usecases.track_many(enveloped(*events), reports)
+
+    assert (reports.calls["apply_in_order"], reports.calls["apply"],
+            reports.calls["event_ids"]) == (1, 0, 0)
+    for report_id in ("r-1", "r-2"):
+        report = reports.get(report_id)
+        assert (report["status"], report["escalation_level"]) == ("acknowledged", 1)
+        assert (report["case_sequence"], report["level_sequence"]) == (1, 2)
+        assert report["delivery"]["state"] == "delivered"
+        assert [h["event_id"] for h in report["history"][1:]] == [
+            f"{report_id}-routed", f"{report_id}-ack", f"{report_id}-esc", f"{report_id}-delivered"]
+
+
+def test_a_batch_out_of_order_and_redelivered_applies_each_event_once_as_one_by_one(reports):
+    """Reversed, each twice, one applied before the batch: the acknowledgement (older than
+    the escalation already applied) and nothing else goes the single way."""
+    alone = FakeReportRepository()
+    for repo in (reports, alone):
+        usecases.accept_submission(submit(), repo, lambda e: None)
+    events = case_events("r-1")
+    usecases.track_many(enveloped(events[0]), reports)
+    for message in enveloped(*events):
+        usecases.track(message, alone)
+    reports.calls.clear()
+
+    usecases.track_many(enveloped(*reversed(events * 2)), reports)
+
+    assert stored_state(reports, "r-1") == stored_state(alone, "r-1")
+    assert len(reports.get("r-1")["history"]) == 5, "one entry per event"
+    assert (reports.calls["apply_in_order"], reports.calls["event_ids"],
+            reports.calls["apply"]) == (1, 1, 1)
+    report = reports.get("r-1")
+    assert (report["status"], report["escalation_level"]) == ("acknowledged", 1)
+
+
+def test_an_event_of_a_missing_report_fails_the_batch_and_alone_only_itself(reports):
+    usecases.accept_submission(submit(), reports, lambda e: None)
+    batch = enveloped(("e-routed", routed()), ("e-lost", routed("nope")),
+                      ("e-delivered", delivered()))
+
+    with pytest.raises(ReportNotFound):
+        usecases.track_many(batch, reports)
+    outcomes = []
+    for message in batch:     # what the consumer does next: each message alone
+        try:
+            usecases.track_many([message], reports)
+            outcomes.append("ok")
+        except ReportNotFound:
+            outcomes.append("not found")
+
+    assert outcomes == ["ok", "not found", "ok"]
+    report = reports.get("r-1")
+    assert [h["event_id"] for h in report["history"][1:]] == ["e-routed", "e-delivered"]
+    assert (report["status"], report["delivery"]["state"]) == ("routed", "delivered")

@@ -29,6 +29,13 @@ def later(instant: str, seconds: float) -> str:
     return moment.astimezone(dt.timezone.utc).isoformat(timespec="milliseconds")
 
 
+def claimed(now: str) -> dict:
+    """The fields of a delivery a worker has taken for sending. Stored the same way whether
+    claimed by a conditional write or at insertion, so a claim older than the claim timeout
+    (its worker died) is taken over by the sweep either way."""
+    return {"status": "sending", "claimed_at": now}
+
+
 def outcome(record: dict, result: dict, at: str, policy: RetryPolicy,
             rand: random.Random | None = None) -> tuple[dict, dict]:
     """The fields to set after one attempt, and the attempt as the delivery log keeps it.

@@ -8,8 +8,8 @@ from simpul_notification.domain.delivery import RetryPolicy
 
 
 class Deliveries:
-    def finish(self, notification_id, changes, attempt):
-        self.changes = changes
+    def finish(self, outcomes):
+        self.outcomes = outcomes
 
 
 class Courier:
@@ -35,7 +35,7 @@ def test_an_attempt_counts_by_what_became_of_the_delivery(ok, attempts_before, o
     before = value("simpul_notification_attempts_total", channel="webhook", outcome=outcome)
     seconds = value("simpul_notification_latency_seconds_sum", channel="webhook")
 
-    usecases.send(record, Deliveries(), Courier(ok), lambda envelope: None)
+    usecases.send([record], Deliveries(), Courier(ok), lambda envelope: None)
 
     assert value("simpul_notification_attempts_total", channel="webhook",
                  outcome=outcome) == before + 1

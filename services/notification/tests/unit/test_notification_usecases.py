@@ -41,9 +41,11 @@ class FakeDeliveries:
 
     def __init__(self):
         self.records, self.states, self.items = {}, {}, {}
+        self.claims, self.writes = 0, Counter()   # conditional claims; bulk writes by kind
 
     # the log
     def add(self, records):
+        self.writes["add"] += bool(records)
         seen = []
         for record in records:
             if record["_id"] in self.records:
@@ -64,7 +66,8 @@ class FakeDeliveries:
         record = self.records.get(notification_id)
         if record is None or not self._due(record, now, stale_before):
             return None
-        record.update(status="sending", claimed_at=now)
+        record.update(delivery.claimed(now))
+        self.claims += 1
         return copy.deepcopy(record)
 
     @staticmethod
@@ -73,11 +76,13 @@ class FakeDeliveries:
             (record["status"] == "sending" and record.get("claimed_at") is not None
              and record["claimed_at"] < stale_before)
 
-    def finish(self, notification_id, changes, attempt):
-        record = self.records.get(notification_id)
-        if record is not None and record["status"] == "sending":
-            record.update(copy.deepcopy(changes), claimed_at=None)
-            record["attempts"] = record["attempts"] + [copy.deepcopy(attempt)]
+    def finish(self, outcomes):
+        self.writes["finish"] += bool(outcomes)
+        for notification_id, changes, attempt in outcomes:
+            record = self.records.get(notification_id)
+            if record is not None and record["status"] == "sending":
+                record.update(copy.deepcopy(changes), claimed_at=None)
+                record["attempts"] = record["attempts"] + [copy.deepcopy(attempt)]
 
     def due(self, now, stale_before, paused, limit):
         if limit <= 0:
@@ -124,6 +129,7 @@ class FakeDeliveries:
 
     # the inbox
     def add_to_inbox(self, items):
+        self.writes["add_to_inbox"] += bool(items)
         for item in items:
             self.items.setdefault(item["_id"], copy.deepcopy(item))
 
@@ -237,8 +243,8 @@ def clock(monkeypatch):
 
 # --- events --------------------------------------------------------------------------------------
 
-def routed(sequence=0):
-    return contracts.ReportRouted(opd_code="33.25/dinkes", opd_name="Dinas Kesehatan",
+def routed(sequence=0, opd_code="33.25/dinkes"):
+    return contracts.ReportRouted(opd_code=opd_code, opd_name="Dinas Kesehatan",
                                   rule_id="kab:kes", due_at="2026-11-09T16:59:59.999+00:00",
                                   routed_at=T0, sequence=sequence, **REPORT)
 
@@ -262,8 +268,14 @@ def received(event, event_id="e-1", at=T0):
 
 
 def handle(event, deliveries, courier, broker, recipients=None, event_id="e-1", now=T0):
-    return usecases.handle_event(received(event, event_id), recipients or Recipients(),
-                                 deliveries, courier, broker.publish, BASE, now)
+    return handle_batch([(event, event_id)], deliveries, courier, broker, recipients, now)
+
+
+def handle_batch(events, deliveries, courier, broker, recipients=None, now=T0):
+    """`events`: (event, event id) pairs, in the order the consumer received them."""
+    return usecases.handle_events([received(event, event_id) for event, event_id in events],
+                                  recipients or Recipients(), deliveries, courier, broker.publish,
+                                  BASE, now)
 
 
 def delivered_ids(broker):
@@ -271,7 +283,7 @@ def delivered_ids(broker):
             if e["type"] == "notification.delivered"]
 
 
-# --- handle_event --------------------------------------------------------------------------------
+# --- one event -----------------------------------------------------------------------------------
 
 def test_a_routed_case_is_stored_then_sent_on_every_channel_of_its_opd(clock):
     deliveries, courier, broker = FakeDeliveries(), FakeCourier(), Broker()
@@ -456,6 +468,154 @@ def test_a_delivery_stands_when_its_announcement_cannot_be_published(clock, capl
         handle(routed(), deliveries, courier, Broker(fail=True))
     assert deliveries.of("rabbitmq")["status"] == "delivered"
     assert "not published" in caplog.text
+
+
+# --- batches -------------------------------------------------------------------------------------
+
+QUEUE_ONLY = {"id": "33.25/dinkes", "name": "Dinas Kesehatan",
+              "channels": [{"type": "rabbitmq", "queue": QUEUE}]}
+
+
+def queue_notices(courier):
+    return [r["payload"]["notification_id"] for r in courier.sent if r["channel"] == "rabbitmq"]
+
+
+def queue_ids(*event_ids):
+    return [notification_id(e, "rabbitmq") for e in event_ids]
+
+
+class Killed(BaseException):
+    """The worker's process dies (kill -9)."""
+
+
+class DyingCourier(FakeCourier):
+    def send(self, record):
+        raise Killed()
+
+
+def test_a_batch_stores_sends_and_finishes_its_queue_deliveries_in_one_write_each(clock):
+    deliveries, courier, broker = FakeDeliveries(), FakeCourier(), Broker()
+    events = [(routed(), f"e-{n}") for n in range(5)]
+
+    records = handle_batch(events, deliveries, courier, broker, Recipients(opd=QUEUE_ONLY))
+
+    assert [r["cause"] for r in records] == [f"e-{n}" for n in range(5)]
+    assert queue_notices(courier) == queue_ids(*(f"e-{n}" for n in range(5)))
+    assert sorted(delivered_ids(broker)) == sorted(queue_ids(*(f"e-{n}" for n in range(5))))
+    assert len(deliveries.items) == 5
+    for record in deliveries.records.values():
+        assert (record["status"], record["attempt_count"], record["claimed_at"]) == (
+            "delivered", 1, None)
+        assert record["attempts"] == [{"at": T0, "ok": True, "status_code": 200,
+                                       "latency_ms": 2.5}]
+    assert deliveries.writes == {"add": 1, "add_to_inbox": 1, "finish": 1}
+    assert deliveries.claims == 0
+
+
+def test_in_a_batch_webhooks_and_email_are_claimed_and_sent_on_the_courier_as_before(clock):
+    deliveries, courier, broker = FakeDeliveries(), FakeCourier(), Broker()
+
+    records = handle_batch([(routed(), "e-1"), (routed(), "e-2")], deliveries, courier, broker)
+
+    assert courier.destinations() == [QUEUE, QUEUE]
+    assert sorted(d for d, _ in courier.jobs) == sorted([HOOK, HOOK, OPD_MAIL, OPD_MAIL])
+    assert deliveries.claims == 4
+    courier.run()
+    assert {r["status"] for r in deliveries.records.values()} == {"delivered"}
+    assert sorted(delivered_ids(broker)) == sorted(r["_id"] for r in records)
+
+
+def test_a_batch_with_a_redelivered_event_sends_only_the_new_and_announces_the_old_again(clock):
+    deliveries, courier, broker = FakeDeliveries(), FakeCourier(), Broker()
+    recipients = Recipients(opd=QUEUE_ONLY)
+    handle_batch([(routed(), "e-1")], deliveries, courier, broker, recipients)
+    [first] = broker.published
+
+    handle_batch([(routed(), "e-2"), (routed(), "e-1"), (routed(), "e-2"), (routed(), "e-3")],
+                 deliveries, courier, broker, recipients, now=later(5))
+
+    assert queue_notices(courier) == queue_ids("e-1", "e-2", "e-3")
+    assert deliveries.status_of("rabbitmq") == ["delivered"] * 3
+    assert [len(r["attempts"]) for r in deliveries.records.values()] == [1, 1, 1]
+    assert len(deliveries.items) == 3
+    assert sorted(delivered_ids(broker)) == sorted(queue_ids("e-1", "e-1", "e-2", "e-3"))
+    assert broker.published.count(first) == 2        # the same announcement, the same date
+    assert deliveries.claims == 0                    # nor is what was delivered claimed again
+
+
+def test_a_batch_handled_again_one_message_at_a_time_sends_nothing_again(clock):
+    deliveries, courier, broker = FakeDeliveries(), FakeCourier(), Broker()
+    events = [(routed(), f"e-{n}") for n in range(3)]
+    handle_batch(events, deliveries, courier, broker)
+    courier.run()
+
+    for event in events:      # what the consumer does when a batch handler raises
+        handle_batch([event], deliveries, courier, broker, now=later(1))
+    courier.run()
+
+    # the third webhook and e-mail waited for room at their destination, and went now
+    assert len(courier.sent) == len(deliveries.records) == 9
+    assert {(r["status"], len(r["attempts"])) for r in deliveries.records.values()} == {
+        ("delivered", 1)}
+
+
+def test_a_paused_queue_in_a_batch_is_stored_pending_unclaimed_and_sent_once_resumed(clock):
+    deliveries, courier, broker = FakeDeliveries(), FakeCourier(), Broker()
+    usecases.set_paused("33.25/dinkes", "rabbitmq", True, "ops", deliveries, T0)
+
+    handle_batch([(routed(), "e-1"), (routed(), "e-2")], deliveries, courier, broker,
+                 Recipients(opd=QUEUE_ONLY))
+
+    assert courier.sent == [] and broker.published == []
+    assert {(r["status"], r.get("claimed_at")) for r in deliveries.records.values()} == {
+        ("pending", None)}
+    assert usecases.sweep(deliveries, courier, broker.publish, later(61)) == 0
+    usecases.set_paused("33.25/dinkes", "rabbitmq", False, "ops", deliveries, later(62))
+    assert usecases.sweep(deliveries, courier, broker.publish, later(62)) == 2
+    assert deliveries.status_of("rabbitmq") == ["delivered"] * 2
+
+
+@pytest.mark.parametrize("max_attempts, status", [(3, "pending"), (1, "parked")])
+def test_a_failed_queue_send_in_a_batch_is_retried_or_parked_and_the_others_delivered(
+        clock, max_attempts, status):
+    failing = "33.25/dinsos"
+    deliveries, broker = FakeDeliveries(), Broker()
+    courier = FakeCourier({contracts.opd_queue_name(failing): [{"ok": False, "error": "down"}]},
+                          policy=RetryPolicy(max_attempts=max_attempts))
+
+    records = handle_batch([(routed(), "e-1"), (routed(opd_code=failing), "e-2"),
+                            (routed(), "e-3")], deliveries, courier, broker, Recipients(opd=None))
+
+    stored = {r["cause"]: deliveries.records[r["_id"]] for r in records}
+    failed = stored["e-2"]
+    assert (failed["status"], failed["attempt_count"], failed["last_error"],
+            failed["claimed_at"]) == (status, 1, "down", None)
+    assert [a["ok"] for a in failed["attempts"]] == [False]
+    assert (failed["next_attempt_at"] is not None) == (status == "pending")
+    assert stored["e-1"]["status"] == stored["e-3"]["status"] == "delivered"
+    assert sorted(delivered_ids(broker)) == sorted(queue_ids("e-1", "e-3"))
+    assert deliveries.writes["finish"] == 1
+
+
+def test_queue_deliveries_claimed_when_stored_by_a_worker_that_died_are_sent_by_the_sweep(clock):
+    deliveries, broker = FakeDeliveries(), Broker()
+    recipients = Recipients(opd=QUEUE_ONLY)
+    with pytest.raises(Killed):
+        handle_batch([(routed(), "e-1"), (routed(), "e-2")], deliveries, DyingCourier(), broker,
+                     recipients)
+    assert {(r["status"], r["claimed_at"]) for r in deliveries.records.values()} == {
+        ("sending", T0)}
+    courier = FakeCourier()
+
+    # the messages come back one at a time; a live claim is left alone
+    handle_batch([(routed(), "e-1")], deliveries, courier, broker, recipients, now=later(1))
+    assert usecases.sweep(deliveries, courier, broker.publish, later(30)) == 0
+    assert courier.sent == []
+
+    clock["value"] = later(61)
+    assert usecases.sweep(deliveries, courier, broker.publish, later(61)) == 2
+    assert queue_notices(courier) == queue_ids("e-1", "e-2")
+    assert deliveries.status_of("rabbitmq") == ["delivered"] * 2
 
 
 # --- retries and parking -------------------------------------------------------------------------

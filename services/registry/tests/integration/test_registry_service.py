@@ -20,6 +20,15 @@ def test_answers_posyandu_and_regions_by_code(registry, rpc):
     assert rpc.registry.list_posyandu("33.25") == []
 
 
+def test_answers_the_places_of_every_posyandu_of_a_kabupaten_at_once(registry, rpc):
+    places = rpc.registry.posyandu_places("21.71")
+    assert len(places) == 574
+    first = rpc.registry.list_posyandu("21.71.01.1002")[0]
+    assert places[first["id"]] == ["21.71.01.1002", True]
+    assert all(desa.startswith("21.71.") for desa, _ in places.values())
+    assert rpc.registry.posyandu_places("not-a-code") == {}
+
+
 def test_demo_posyandu_counts_match_the_real_figures(registry):
     assert registry.posyandu.count_documents({"kabupaten_code": "21.71"}) == 574
     assert registry.posyandu.count_documents({"kabupaten_code": "21.71", "ilp": True}) == 428

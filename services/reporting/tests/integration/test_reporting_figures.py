@@ -104,7 +104,7 @@ def test_the_figures_of_real_cases_and_their_rebuild(reporting, broker, rpc, mon
     before = tables(rpc)
     summary_before = rpc.reporting.summary("33.25")
     reporting.facts.delete_many({})             # the read model is gone …
-    reporting.counters.delete_many({})
+    reporting.counts.delete_many({})
     done = subprocess.run([str(BIN / "simpul-reporting-rebuild"), "--mongo-uri", mongo_uri,
                            "--db", db_names["reporting"]], capture_output=True, text=True,
                           timeout=120, env=os.environ)

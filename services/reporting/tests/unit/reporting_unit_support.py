@@ -172,17 +172,19 @@ class FakeRepository:
         self.asked: list[tuple] = []
 
     def apply(self, entry, derive, deltas) -> bool:
-        if entry["_id"] in self.journal:
-            return False
-        self.journal[entry["_id"]] = copy.deepcopy(entry)
-        mine = [copy.deepcopy(e) for e in self.journal.values()
-                if e["report_id"] == entry["report_id"]]
-        before = copy.deepcopy(self.facts.get(entry["report_id"]))
-        after = derive(entry["report_id"], mine)
-        self.facts[entry["report_id"]] = copy.deepcopy(after)
-        for key, n in deltas(before, after).items():
-            self.counters[key] += n
-        return True
+        return self.apply_batch([entry], derive, deltas) == 1
+
+    def apply_batch(self, entries, derive, deltas) -> int:
+        new = {e["_id"]: copy.deepcopy(e) for e in entries if e["_id"] not in self.journal}
+        self.journal.update(new)
+        for report_id in sorted({e["report_id"] for e in new.values()}):
+            mine = [copy.deepcopy(e) for e in self.journal.values() if e["report_id"] == report_id]
+            before = copy.deepcopy(self.facts.get(report_id))
+            after = derive(report_id, mine)
+            self.facts[report_id] = copy.deepcopy(after)
+            for key, n in deltas(before, after).items():
+                self.counters[key] += n
+        return len(new)
 
     def counters_of(self, region):
         return [(dim, value, n) for (scope, dim, value), n in self.counters.items()

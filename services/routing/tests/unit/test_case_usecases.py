@@ -1,6 +1,7 @@
 """Routing's use cases over an in-memory repository with the semantics of
 repository.CaseRepository: optimistic versions, one open case per household and service type,
 an append-only history, and an outbox of events published after each write."""
+import collections
 import copy
 import json
 
@@ -60,12 +61,14 @@ def matches(doc: dict, query: dict) -> bool:
 
 class FakeCaseRepository:
     """In memory, with the semantics of repository.CaseRepository. `interfere` holds
-    functions run (one per save, first come first served) just before a save compares
-    versions: another person or replica writing the same case at the same time."""
+    functions run (one per save or batch insert, first come first served) just before a save
+    compares versions or a batch is inserted: another person or replica writing the same case
+    at the same time. `calls` counts the calls of the reads and inserts of new cases."""
 
     def __init__(self):
         self.cases = {}
         self.interfere = []
+        self.calls = collections.Counter()
 
     def _insert(self, case):
         if case["_id"] in self.cases:
@@ -74,9 +77,31 @@ class FakeCaseRepository:
         return case
 
     def get(self, case_id, with_history=True):
+        self.calls["get"] += 1
         return copy.deepcopy(self.cases.get(case_id))
 
+    def get_many(self, case_ids):
+        self.calls["get_many"] += 1
+        return {i: copy.deepcopy(self.cases[i]) for i in case_ids if i in self.cases}
+
+    def add_many(self, cases):
+        """Unordered: each case is refused whose report has a case already, or whose household
+        holds an open case of its service type; the others are stored."""
+        self.calls["add_many"] += 1
+        if self.interfere:
+            self.interfere.pop(0)(self)
+        refused = set()
+        for case in cases:
+            key = case.get("open_key")
+            if case["_id"] in self.cases or key is not None and any(
+                    other.get("open_key") == key for other in self.cases.values()):
+                refused.add(case["_id"])
+            else:
+                self.cases[case["_id"]] = copy.deepcopy(case)
+        return refused
+
     def add(self, case):
+        self.calls["add"] += 1
         if case["_id"] not in self.cases and case.get("open_key") is not None:
             holder = next((c for c in self.cases.values()
                            if c.get("open_key") == case["open_key"]), None)
@@ -295,6 +320,96 @@ def test_once_the_open_case_is_closed_the_household_gets_a_new_case(repo, clock)
     clock["value"] = THU
     again = route(repo, report_id="r-2", household_ref="hh-1")
     assert again["status"] == "routed"
+
+
+# --- route_reports: a batch -------------------------------------------------------------------
+
+def route_batch(repo, broker, *events, registry=None):
+    return usecases.route_reports(list(events), repo, (registry or Registry()).routing_table,
+                                  broker.publish)
+
+
+def test_a_batch_is_routed_with_one_read_and_one_insert_and_announced_in_its_order(repo, clock):
+    broker, registry = Broker(), Registry()
+    routed = route_batch(repo, broker, received("r-1", household_ref="hh-1"), received("r-2"),
+                         received("r-3", service_type="pendidikan.paud"), received("r-1"),
+                         registry=registry)
+
+    assert [c["status"] for c in routed] == ["routed", "routed", "unroutable", "routed"]
+    assert sorted(repo.cases) == ["r-1", "r-2", "r-3"]
+    assert dict(repo.calls) == {"get_many": 1, "add_many": 1}
+    assert registry.asked == ["33.25"]
+    assert broker.types() == ["report.routed", "report.routed", "report.unroutable",
+                              "report.routed"]
+    assert broker.published[3] == broker.published[0]
+    assert broker.published[0]["id"] == contracts.stable_id("r-1", "report.routed")
+
+
+def test_a_redelivered_batch_reannounces_the_stored_decisions_and_links_once(repo, clock):
+    first, again, registry = Broker(), Broker(), Registry()
+    batch = [received("r-1", household_ref="hh-1"), received("r-2", household_ref="hh-1"),
+             received("r-3")]
+    route_batch(repo, first, *batch)
+    repo.calls.clear()
+    clock["value"] = WED
+
+    route_batch(repo, again, *batch, registry=registry)
+
+    assert again.published == first.published
+    assert registry.asked == []
+    assert (repo.calls["get_many"], repo.calls["get"], repo.calls["add"]) == (1, 0, 0)
+    open_case = repo.get("r-1")
+    assert [h["action"] for h in open_case["history"]] == ["route", "link_duplicate"]
+    assert open_case["linked_reports"] == ["r-2"]
+
+
+def test_reports_of_one_household_in_one_batch_join_the_first_as_one_by_one(repo, clock):
+    """The second of a household and service type goes the single way, after the batch's
+    insert stored the first: linked to it; another service type gets its own case."""
+    alone = FakeCaseRepository()
+    events = [received("r-1", household_ref="hh-1"), received("r-2", household_ref="hh-1"),
+              received("r-3", service_type="kesehatan.ibu_hamil", household_ref="hh-1"),
+              received("r-4", household_ref="hh-1")]
+    broker, one_by_one = Broker(), Broker()
+
+    routed = route_batch(repo, broker, *events)
+    for event in events:
+        usecases.route_report(event, alone, Registry().routing_table, one_by_one.publish)
+
+    assert [(c["status"], c.get("linked_to")) for c in routed] == [
+        ("routed", None), ("linked", "r-1"), ("routed", None), ("linked", "r-1")]
+    assert broker.published == one_by_one.published
+    assert repo.cases == alone.cases
+    assert repo.get("r-1")["linked_reports"] == ["r-2", "r-4"]
+    assert repo.calls["add_many"] == 1 and repo.calls["add"] == 2   # r-2 and r-4 alone
+
+
+def test_a_batch_report_of_a_household_with_a_case_open_from_before_is_linked(repo, clock):
+    route(repo, household_ref="hh-1")
+    clock["value"] = TUE
+    broker = Broker()
+
+    routed = route_batch(repo, broker, received("r-5", household_ref="hh-1"), received("r-6"))
+
+    assert [(c["status"], c.get("linked_to")) for c in routed] == [("linked", "r-1"),
+                                                                  ("routed", None)]
+    assert broker.types() == ["report.linked", "report.routed"]
+    assert repo.get("r-1")["linked_reports"] == ["r-5"]
+    assert repo.get("r-5")["routed_at"] == TUE
+
+
+def test_a_case_another_replica_stores_between_the_read_and_the_insert_is_announced_as_stored(
+        repo, clock):
+    theirs = decide(received("r-2"), copy.deepcopy(TABLE), MON)
+    repo.interfere.append(lambda fake: fake.cases.setdefault("r-2", copy.deepcopy(theirs)))
+    clock["value"] = TUE
+    broker = Broker()
+
+    routed = route_batch(repo, broker, received("r-1"), received("r-2"))
+
+    assert routed[1]["routed_at"] == MON and repo.get("r-2")["routed_at"] == MON
+    assert routed[0]["routed_at"] == TUE
+    assert broker.published[1]["occurred_at"] == MON
 
 
 # --- act ---------------------------------------------------------------------------------------

@@ -33,6 +33,19 @@ class Cases:
 
     add_linked = add
 
+    def get_many(self, case_ids):
+        return {i: self.cases[i] for i in case_ids if i in self.cases}
+
+    def add_many(self, cases):
+        refused = set()
+        for case in cases:
+            try:
+                if self.add(case) is not case:
+                    refused.add(case["_id"])
+            except OpenCaseExists:
+                refused.add(case["_id"])
+        return refused
+
     def note_duplicate(self, open_case_id, entry):
         pass
 
@@ -82,6 +95,18 @@ def test_each_new_case_counts_its_decision_once():
 
     route(cases, report("m-1"), report("m-1"), report("m-2", "pendidikan.dasar"),
           report("m-3", household_ref="hh"), report("m-4", household_ref="hh"))
+
+    after = outcomes()
+    assert {o: after[o] - before[o] for o in after} == {"routed": 2, "unroutable": 1, "linked": 1}
+
+
+def test_each_new_case_of_a_batch_counts_its_decision_once():
+    before, cases = outcomes(), Cases()
+    batch = [report("b-1"), report("b-1"), report("b-2", "pendidikan.dasar"),
+             report("b-3", household_ref="hh-b"), report("b-4", household_ref="hh-b")]
+
+    for _ in range(2):   # and redelivered
+        usecases.route_reports(batch, cases, lambda kabupaten: TABLE, lambda envelope: None)
 
     after = outcomes()
     assert {o: after[o] - before[o] for o in after} == {"routed": 2, "unroutable": 1, "linked": 1}
