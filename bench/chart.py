@@ -14,11 +14,11 @@ def draw(results: dict, path: Path) -> None:
     offered = [s["offered_per_s"] for s in steps]
     figure, (rate, latency) = plt.subplots(1, 2, figsize=(12, 4.8))
     rate.plot(offered, [s["accepted_per_s"] for s in steps], "o-", label="Simpul: diterima (202)")
-    rate.plot(offered, [s["delivered"] / s["seconds"] for s in steps], "s--",
+    rate.plot(offered, [s["delivered_per_s"] for s in steps], "s--",
               label="Simpul: sampai di antrean OPD")
     if bare:
-        rate.plot([s["offered_per_s"] for s in bare], [s["accepted_per_s"] for s in bare], "^:",
-                  label="baseline kombu + pymongo")
+        rate.plot([s["offered_per_s"] for s in bare], [s["delivered_per_s"] for s in bare], "^:",
+                  label="baseline: sampai di antrean OPD")
     top = max(offered + [s["offered_per_s"] for s in bare])
     rate.plot([0, top], [0, top], color="grey", linewidth=0.8, label="beban yang ditawarkan")
     rate.set(xlabel="beban ditawarkan (laporan/detik)", ylabel="laporan/detik",

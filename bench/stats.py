@@ -31,11 +31,17 @@ def step_figures(offered: float, seconds: float, answers: list[tuple], arrived: 
             errors[str(status)] = errors.get(str(status), 0) + 1
     answer_s = [answered - due for _, due, answered, _ in accepted]
     e2e_s = [arrived[ids[key]] - due for key, due, _, _ in accepted if ids[key] in arrived]
+    first_due = min((due for _, due, _, _ in answers), default=0.0)
+    last_arrival = max((arrived[ids[key]] for key, *_ in accepted if ids[key] in arrived),
+                       default=first_due)
     return {
         "offered_per_s": offered, "seconds": seconds, "sent": len(answers),
         "accepted": len(accepted), "accepted_per_s": round(len(accepted) / seconds, 1),
         "errors": sum(errors.values()), "errors_by_status": errors,
         "delivered": len(e2e_s),
+        # what the pipeline got through: delivered reports over the time from the first POST
+        # to the last notice, at least the step (below the offered rate when it fell behind)
+        "delivered_per_s": round(len(e2e_s) / max(seconds, last_arrival - first_due), 1),
         "gateway_p50_ms": ms(percentile(answer_s, 0.50)),
         "gateway_p99_ms": ms(percentile(answer_s, 0.99)),
         "e2e_p50_ms": ms(percentile(e2e_s, 0.50)),

@@ -46,7 +46,9 @@ def test_step_figures_count_latency_from_the_due_instant():
     figures = stats.step_figures(2.0, 1.5, answers, {"r1": 10.1, "r2": 11.0}, ids)
     assert figures["accepted"] == 2 and figures["errors"] == 1
     assert figures["errors_by_status"] == {"ReadTimeout": 1}
-    assert figures["delivered"] == 2
+    assert figures["delivered"] == 2 and figures["delivered_per_s"] == 1.3
+    late = stats.step_figures(2.0, 1.5, answers, {"r1": 10.1, "r2": 14.0}, ids)
+    assert late["delivered_per_s"] == 0.5   # two reports in the four seconds to the last notice
     assert figures["gateway_p99_ms"] == 200.0
     assert figures["e2e_p50_ms"] == 100.0 and figures["e2e_p99_ms"] == 500.0
 

@@ -8,11 +8,11 @@ Any message nacked, returned as unroutable (mandatory) or not confirmed in time 
 `NotConfirmed`, so the caller handles the whole batch again (receivers de-duplicate on the
 message ids). Used through `Publish.many` and the OPD queue sender.
 """
+import queue
 import time
 from dataclasses import dataclass
 
 from kombu import Connection, Producer
-from kombu.pools import connections
 
 PERSISTENT = 2
 
@@ -35,22 +35,31 @@ def publish_confirmed(amqp_uri: str, messages: list[Outgoing], timeout: float) -
     confirm them all."""
     if not messages:
         return
-    pool = connections[Connection(amqp_uri, connect_timeout=timeout)]
-    with pool.acquire(block=True, timeout=timeout) as connection:
-        try:
-            channel = connection.channel()
-        except Exception:
-            connection.collect()   # a dead connection: the next one taken from the pool reconnects
-            raise
+    connection = _take(amqp_uri, timeout)
+    try:
+        channel = connection.channel()
         try:
             _publish_and_wait(connection, channel, messages, timeout)
-        except NotConfirmed:
-            raise
-        except Exception:
-            connection.collect()
-            raise
         finally:
             _close(channel)
+    except NotConfirmed:
+        _idle[amqp_uri].put(connection)
+        raise
+    except Exception:
+        _close(connection)   # a dead connection is never lent again
+        raise
+    _idle[amqp_uri].put(connection)
+
+
+# idle connections by broker URI, lent to one caller at a time (green threads or OS threads)
+_idle: dict[str, queue.LifoQueue] = {}
+
+
+def _take(amqp_uri: str, timeout: float) -> Connection:
+    try:
+        return _idle.setdefault(amqp_uri, queue.LifoQueue()).get_nowait()
+    except queue.Empty:
+        return Connection(amqp_uri, connect_timeout=timeout)
 
 
 def _publish_and_wait(connection, channel, messages: list[Outgoing], timeout: float) -> None:
@@ -86,8 +95,8 @@ def _publish_and_wait(connection, channel, messages: list[Outgoing], timeout: fl
         raise NotConfirmed(f"{len(problems)} of {len(messages)}: {problems[0]}")
 
 
-def _close(channel) -> None:
+def _close(closable) -> None:
     try:
-        channel.close()
-    except Exception:   # the connection is gone: the pool replaces it
+        closable.close()
+    except Exception:   # the connection is gone already
         pass
