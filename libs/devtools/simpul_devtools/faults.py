@@ -399,25 +399,32 @@ def sigterm_drains(service: str, queue_name: str):
             code = None
         if code not in (0, None):
             result.checks.append(f"{key} exited with {code} after SIGTERM, not 0")
-        redelivered = requeued_messages(rig, queue_name)
-        if redelivered:
-            result.checks.append(f"{redelivered} message(s) {key} had taken went back to its "
+        # a batch consumer gives back what it had taken but not yet handed to a worker; what
+        # it had handled (its report stored) must have been finished and acknowledged
+        requeued = requeued_messages(rig, queue_name)
+        stored = rig.mongo()[f"{rig.system.db_prefix}_{service}"].reports.count_documents(
+            {"_id": {"$in": requeued}})
+        if stored:
+            result.checks.append(f"{stored} message(s) {key} had handled went back to its "
                                  "queue: it did not finish them before exiting")
+        elif requeued:
+            say(f"{len(requeued)} message(s) {key} had taken but not begun went back to its queue")
         rig.respawn(key)
     return act
 
 
-def requeued_messages(rig: Rig, queue_name: str) -> int:
-    """Messages on a queue with the broker's `redelivered` flag: taken by a consumer that
-    went away without acknowledging them. Looked at once, without taking them."""
-    count = 0
+def requeued_messages(rig: Rig, queue_name: str) -> list[str]:
+    """The report ids of the messages on a queue with the broker's `redelivered` flag: taken
+    by a consumer and given back unacknowledged. Looked at once, without taking them."""
+    ids = []
     with Connection(rig.amqp_uri, connect_timeout=5) as connection:
         channel = connection.channel()
         queue = Queue(queue_name, durable=True, no_declare=True)(channel)
         while (message := queue.get(no_ack=False)) is not None:
-            count += bool(message.delivery_info.get("redelivered"))
+            if message.delivery_info.get("redelivered"):
+                ids.append(message.payload["data"]["report_id"])
         channel.close()   # every message goes back, unacknowledged
-    return count
+    return ids
 
 
 def kill_one_of_two(service: str):
