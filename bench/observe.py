@@ -14,7 +14,26 @@ from simpul_common import contracts
 SAMPLE_S = 0.5
 
 
-class OpdTap:
+class Watcher:
+    """Watches in a daemon thread of its own (`_run`, until `_stop` is set)."""
+
+    def __init__(self, name: str):
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, name=name, daemon=True)
+
+    def start(self):
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        self._stop.set()
+        self._thread.join(timeout=10)
+
+    def _run(self) -> None:
+        raise NotImplementedError
+
+
+class OpdTap(Watcher):
     """Consumes the OPD queues in a thread of its own; when each report's `case.routed`
     notice arrived (`time.time()`), by report id."""
 
@@ -22,16 +41,7 @@ class OpdTap:
         self.amqp_uri, self.queue_names = amqp_uri, queue_names
         self.arrived: dict[str, float] = {}
         self.notices = 0
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._run, name="opd-tap", daemon=True)
-
-    def start(self) -> "OpdTap":
-        self._thread.start()
-        return self
-
-    def stop(self) -> None:
-        self._stop.set()
-        self._thread.join(timeout=10)
+        super().__init__("opd-tap")
 
     def _run(self) -> None:
         with Connection(self.amqp_uri, heartbeat=0) as connection:
@@ -50,7 +60,7 @@ class OpdTap:
             self.arrived.setdefault(notice["case"]["report_id"], time.time())
 
 
-class Sampler:
+class Sampler(Watcher):
     """Every half second: the depth of each work queue (passive declare) and the CPU and RSS
     of each watched process. `mark()` starts a new window; `window()` sums it up."""
 
@@ -62,8 +72,7 @@ class Sampler:
         self._rss: dict[str, int] = defaultdict(int)
         self._cpu_at: dict[str, float] = {}
         self._since = time.monotonic()
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._run, name="sampler", daemon=True)
+        super().__init__("sampler")
 
     def watch(self, name: str, pid: int) -> None:
         with self._lock:
@@ -71,12 +80,7 @@ class Sampler:
 
     def start(self) -> "Sampler":
         self.mark()
-        self._thread.start()
-        return self
-
-    def stop(self) -> None:
-        self._stop.set()
-        self._thread.join(timeout=10)
+        return super().start()
 
     def mark(self) -> None:
         with self._lock:
