@@ -131,7 +131,7 @@ def test_messages_outside_the_contract_are_parked_and_the_rest_handled(recorder,
 
 def test_stopping_settles_every_message_taken(recorder, broker):
     """While a batch is in hand, the next waits collected: on stop, it goes back."""
-    container = recorder(BATCH_SIZE=10, BATCH_WAIT_MS=20)
+    container = recorder(BATCH_SIZE=10, BATCH_WAIT_MS=20, BATCH_CONCURRENCY=1)
     BatchRecorder.pause = 0.3
     ids = [f"drain-{n:03d}" for n in range(80)]
     broker.burst(envelopes(*ids))
